@@ -1,0 +1,37 @@
+"""Errors the domain raises; every interface turns them into its own kind of refusal."""
+
+from django.utils.translation import gettext as _
+
+__all__ = ["DomainError", "StaleVersion", "StatusChangeRefused", "TransitionNotAllowed"]
+
+
+class DomainError(Exception):
+    """A request the domain refuses; the message says what to do instead."""
+
+
+class TransitionNotAllowed(DomainError):
+    def __init__(self, current, requested, allowed):
+        self.current, self.requested, self.allowed = current, requested, list(allowed)
+        allowed_text = ", ".join(self.allowed) or _("none")
+        super().__init__(
+            _("Cannot move from “%(current)s” to “%(requested)s”. Allowed from “%(current)s”: %(allowed)s.")
+            % {"current": current, "requested": requested, "allowed": allowed_text}
+        )
+
+
+class StaleVersion(DomainError):
+    """Someone saved the record after this copy was read; saving it would overwrite their change."""
+
+    def __init__(self, instance, expected, current):
+        self.instance, self.expected, self.current = instance, expected, current
+        super().__init__(
+            _(
+                "This record was changed by someone else after you opened it (your copy is version %(expected)s, "
+                "the saved one is version %(current)s). Reload it, then apply your change again."
+            )
+            % {"expected": expected, "current": current}
+        )
+
+
+class StatusChangeRefused(DomainError):
+    """Raised when code tries to set an initiative's status without going through the workflow."""

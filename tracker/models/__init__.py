@@ -1,0 +1,25 @@
+"""The domain models; import them from here."""
+
+from tracker.models.initiatives import Initiative, Milestone, Participation
+from tracker.models.journal import AppendOnly, StatusUpdate
+from tracker.models.meetings import Meeting
+from tracker.models.reference import Area, Organisation, Region, Source
+from tracker.models.trade import Commodity, InitiativeIndicator, KeyCommodity, Observation, TradeIndicator
+
+__all__ = [
+    "AppendOnly",
+    "Area",
+    "Commodity",
+    "Initiative",
+    "InitiativeIndicator",
+    "KeyCommodity",
+    "Meeting",
+    "Milestone",
+    "Observation",
+    "Organisation",
+    "Participation",
+    "Region",
+    "Source",
+    "StatusUpdate",
+    "TradeIndicator",
+]

@@ -1,0 +1,86 @@
+"""Abstract bases shared by the domain models: timestamps and versions, citations, bilingual names."""
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tracker.errors import StaleVersion
+
+
+class Tracked(models.Model):
+    """Creation and update times plus a version number that every save increments.
+
+    The version is what optimistic concurrency compares: an editor (admin form, API client, page) remembers
+    the version it read and saves through `save_versioned`, which refuses if anyone saved in between.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not getattr(self, "_version_claimed", False):
+            self.version += 1
+        self._version_claimed = False
+        super().save(*args, **kwargs)
+
+    def save_versioned(self, expected_version, **kwargs):
+        """Save only if the stored version is still `expected_version`; raise StaleVersion otherwise.
+
+        The conditional UPDATE claims the next version and holds the row lock until the transaction ends,
+        so of two writers that read the same version exactly one wins, on PostgreSQL as on SQLite.
+        """
+        with transaction.atomic():
+            claimed = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                current = type(self)._default_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+                raise StaleVersion(self, expected_version, current)
+            self.version = expected_version + 1
+            self._version_claimed = True
+            self.save(**kwargs)
+
+
+class Cited(models.Model):
+    """Where a fact comes from: a source document and, optionally, where in it."""
+
+    source = models.ForeignKey(
+        "tracker.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_detail = models.CharField(
+        _("where in the source"), max_length=200, blank=True, help_text=_("For example a paragraph or a table.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Bilingual(models.Model):
+    """A name in English and, optionally, in Russian; `display_name` picks the active language."""
+
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self):
+        if self.name_ru and (get_language() or "").startswith("ru"):
+            return self.name_ru
+        return self.name
+
+    def __str__(self):
+        return self.display_name

@@ -1,0 +1,255 @@
+"""Initiatives and what hangs off them: participating organisations and milestones/instructions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.choices import (
+    Health,
+    MilestoneKind,
+    MilestoneState,
+    ParticipationRole,
+    Priority,
+    Side,
+    Status,
+    Visibility,
+)
+from tracker.errors import StatusChangeRefused
+from tracker.models.base import Cited, Tracked
+
+CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _dates_in_order(start, end, name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def with_overdue(self, today=None):
+        """Initiatives that have at least one open milestone or instruction past its due date."""
+        today = today or timezone.localdate()
+        overdue = Milestone.objects.overdue(today).filter(initiative=models.OuterRef("pk"))
+        return self.filter(models.Exists(overdue))
+
+    def visible_to_partners(self):
+        return self.filter(visibility__in=[Visibility.SHARED, Visibility.PUBLIC])
+
+
+class Initiative(Tracked, Cited):
+    """A cooperation initiative, from the idea raised at a meeting to its completion.
+
+    `status` changes only through `tracker.workflow`; saving a changed status any other way raises
+    StatusChangeRefused, so no interface can skip the journal.
+    """
+
+    code = models.SlugField(
+        _("code"), max_length=64, unique=True, help_text=_("Stable identifier used in addresses and the API.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    area = models.ForeignKey("tracker.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    partner_region = models.ForeignKey(
+        "tracker.Region", verbose_name=_("partner region"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
+    previous_status = models.CharField(
+        _("previous status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Where a resumed or reopened initiative returns to."),
+    )
+    health = models.CharField(
+        _("health"), max_length=20, choices=Health.choices, default=Health.NOT_ASSESSED, editable=False
+    )
+    health_reason = models.TextField(_("health reason"), blank=True, editable=False)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.MEDIUM)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_initiatives",
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    origin = models.ForeignKey(
+        "tracker.Meeting",
+        verbose_name=_("raised at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="originated_initiatives",
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        permissions = [
+            ("reopen_initiative", _("Can reopen a completed or cancelled initiative")),
+            ("change_any_initiative", _("Can change initiatives owned by anyone")),
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"], name="initiative_sync_order")]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="initiative_code_slug"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="initiative_status_valid"),
+            models.CheckConstraint(condition=Q(health__in=Health.values), name="initiative_health_valid"),
+            models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name="initiative_visibility_valid"),
+            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="initiative_priority_valid"),
+            _dates_in_order("planned_start", "planned_end", "initiative_planned_dates_in_order"),
+            _dates_in_order("actual_start", "actual_end", "initiative_actual_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "status" in instance.__dict__:
+            instance._stored_status = instance.status
+        return instance
+
+    def save(self, *args, **kwargs):
+        self._refuse_status_change_outside_workflow()
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+        self._workflow_transition = False
+
+    def _refuse_status_change_outside_workflow(self):
+        if getattr(self, "_workflow_transition", False):
+            return
+        if self._state.adding:
+            if self.status != Status.PROPOSED:
+                raise StatusChangeRefused("A new initiative starts as proposed; use tracker.workflow.transition().")
+            return
+        stored = getattr(self, "_stored_status", None)
+        if stored is None:  # loaded with status deferred: ask the database
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+        if self.status != stored:
+            raise StatusChangeRefused("Status changes only through tracker.workflow.transition().")
+
+    def get_absolute_url(self):
+        return reverse("admin:tracker_initiative_change", args=[self.pk])
+
+    @property
+    def status_choice(self):
+        return Status(self.status)
+
+    @property
+    def health_choice(self):
+        return Health(self.health)
+
+
+class Participation(Tracked):
+    """An organisation's part in an initiative, with its IATI role and the side it is on."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        "tracker.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.PositiveSmallIntegerField(_("role"), choices=ParticipationRole.choices)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "role", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "role"],
+                name="participation_unique_role",
+                violation_error_message=_("This organisation already has this role in the initiative."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=ParticipationRole.values), name="participation_role_iati"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="participation_side_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(state=MilestoneState.OPEN, due_date__lt=today)
+
+
+class Milestone(Tracked, Cited):
+    """A milestone of an initiative, or an instruction given at a meeting, with a due date."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.MILESTONE)
+    title = models.CharField(_("title"), max_length=300)
+    responsible_organisation = models.ForeignKey(
+        "tracker.Organisation",
+        verbose_name=_("responsible organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=200, blank=True)
+    meeting = models.ForeignKey(
+        "tracker.Meeting",
+        verbose_name=_("given at meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructions",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=MilestoneState.choices, default=MilestoneState.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone or instruction")
+        verbose_name_plural = _("milestones and instructions")
+        indexes = [models.Index(fields=["state", "due_date"], name="milestone_state_due")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MilestoneKind.values), name="milestone_kind_valid"),
+            models.CheckConstraint(condition=Q(state__in=MilestoneState.values), name="milestone_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state=MilestoneState.DONE, done_on__isnull=False)
+                | (~Q(state=MilestoneState.DONE) & Q(done_on__isnull=True)),
+                name="milestone_done_date_iff_done",
+                violation_error_message=_("A done milestone needs the date it was done, and only a done one has it."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.state == MilestoneState.OPEN and self.due_date is not None and self.due_date < today

@@ -1,0 +1,77 @@
+"""The status-update journal: an append-only record of every status and health change."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.choices import Health, Status
+
+
+class AppendOnly(Exception):
+    """Journal entries are never edited or deleted."""
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Journal entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnly("Journal entries cannot be deleted.")
+
+
+class StatusUpdate(models.Model):
+    """Written only by `tracker.workflow`, in the same transaction as the change it records."""
+
+    initiative = models.ForeignKey(
+        "tracker.Initiative",
+        verbose_name=_("initiative"),
+        on_delete=models.PROTECT,  # an initiative with a history is cancelled, not deleted
+        related_name="journal",
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
+    from_health = models.CharField(_("from health"), max_length=20, choices=Health.choices)
+    to_health = models.CharField(_("to health"), max_length=20, choices=Health.choices)
+    health_reason = models.TextField(_("health reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("author name"), max_length=200, help_text=_("The user or API key that acted."))
+    version = models.PositiveIntegerField(_("initiative version after the change"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "version"], name="journal_one_entry_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_status} → {self.to_status} ({self.author_name})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Journal entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Journal entries cannot be deleted.")
+
+    @property
+    def status_changed(self):
+        return self.from_status != self.to_status
+
+    @property
+    def health_changed(self):
+        return self.from_health != self.to_health

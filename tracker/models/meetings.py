@@ -1,0 +1,29 @@
+"""Meetings where initiatives are raised or reviewed and instructions are given."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.models.base import Cited, Tracked
+
+
+class Meeting(Tracked, Cited):
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    participants = models.TextField(_("participants"), blank=True, help_text=_("Who attended, one per line."))
+    partner_region = models.ForeignKey(
+        "tracker.Region", verbose_name=_("partner region"), on_delete=models.PROTECT, related_name="+"
+    )
+    initiatives = models.ManyToManyField(
+        "tracker.Initiative", verbose_name=_("initiatives raised or reviewed"), blank=True, related_name="meetings"
+    )
+    history = HistoricalRecords(m2m_fields=[initiatives])
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}, {self.place}: {self.title}"
