@@ -14,7 +14,8 @@ _TRADE = ("source", "commodity", "tradeindicator", "observation", "keycommodity"
 ROLE_PERMISSIONS = {
     VIEWERS: {"view"},
     # Coordinators may add and change these, but only where they own the initiative (tracker.permissions).
-    COORDINATORS: {"view"} | {f"{action}_{model}" for model in _INITIATIVE_PARTS for action in ("add", "change")}
+    COORDINATORS: {"view"}
+    | {f"{action}_{model}" for model in _INITIATIVE_PARTS for action in ("add", "change")}
     | {"delete_milestone", "delete_participation", "delete_initiativeindicator"},
     ANALYSTS: {"view"} | {f"{action}_{model}" for model in _TRADE for action in ("add", "change", "delete")},
 }

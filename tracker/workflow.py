@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tracker import permissions
 from tracker.actors import name_of, user_of
 from tracker.choices import Health, Status
+from tracker.context import acting_as
 from tracker.errors import StaleVersion, TransitionNotAllowed
 from tracker.models import Initiative, StatusUpdate
 
@@ -85,7 +86,7 @@ def _parse(choices, value, field):
 
 def _apply(initiative, *, by, to, health, health_reason, note, expected_version):
     note = (note or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(by):
         current = Initiative.objects.select_for_update().get(pk=initiative.pk)
         if expected_version is not None and current.version != int(expected_version):
             raise StaleVersion(current, expected_version, current.version)
@@ -129,9 +130,9 @@ def _move(current, to, by, note):
     today = timezone.localdate()
     if to == Status.IN_PROGRESS and current.actual_start is None:
         current.actual_start = today
-    if to == Status.COMPLETED and current.actual_end is None:
-        if current.actual_start is None or current.actual_start <= today:
-            current.actual_end = today
+    started_by_today = current.actual_start is None or current.actual_start <= today
+    if to == Status.COMPLETED and current.actual_end is None and started_by_today:
+        current.actual_end = today
 
 
 def _set_health(current, health, reason):
@@ -140,7 +141,10 @@ def _set_health(current, health, reason):
         raise ValidationError({"health": _("A completed or cancelled initiative has no health to change.")})
     if health.needs_reason and not reason:
         raise ValidationError(
-            {"health_reason": _("Say why the initiative is “%(health)s”: a reason is required.") % {"health": health.label}}
+            {
+                "health_reason": _("Say why the initiative is “%(health)s”: a reason is required.")
+                % {"health": health.label}
+            }
         )
     current.health = health
     current.health_reason = reason

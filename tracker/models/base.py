@@ -76,11 +76,11 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.display_name
+
     @property
     def display_name(self):
         if self.name_ru and (get_language() or "").startswith("ru"):
             return self.name_ru
         return self.name
-
-    def __str__(self):
-        return self.display_name

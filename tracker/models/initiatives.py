@@ -20,13 +20,16 @@ from tracker.choices import (
 )
 from tracker.errors import StatusChangeRefused
 from tracker.models.base import Cited, Tracked
+from tracker.models.history import HistoryContext
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def _dates_in_order(start, end, name):
     return models.CheckConstraint(
-        condition=Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}),
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{end}__gte": models.F(start)}),
         name=name,
         violation_error_message=_("The end date cannot be before the start date."),
     )
@@ -100,7 +103,7 @@ class Initiative(Tracked, Cited):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["code"]
@@ -173,7 +176,7 @@ class Participation(Tracked):
     )
     role = models.PositiveSmallIntegerField(_("role"), choices=ParticipationRole.choices)
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["initiative", "role", "id"]
@@ -229,7 +232,7 @@ class Milestone(Tracked, Cited):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["due_date", "id"]

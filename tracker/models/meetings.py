@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.models.base import Cited, Tracked
+from tracker.models.history import HistoryContext
 
 
 class Meeting(Tracked, Cited):
@@ -18,7 +19,7 @@ class Meeting(Tracked, Cited):
     initiatives = models.ManyToManyField(
         "tracker.Initiative", verbose_name=_("initiatives raised or reviewed"), blank=True, related_name="meetings"
     )
-    history = HistoricalRecords(m2m_fields=[initiatives])
+    history = HistoricalRecords(bases=[HistoryContext], m2m_fields=[initiatives])
 
     class Meta:
         ordering = ["-date", "id"]

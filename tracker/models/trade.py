@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker.choices import Flow, Frequency, Qualifier
 from tracker.models.base import Bilingual, Cited, Tracked
+from tracker.models.history import HistoryContext
 from tracker.periods import PERIOD_PATTERN, parse_period
 
 
@@ -18,7 +19,7 @@ class Commodity(Bilingual, Tracked):
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("For example how a source's wording was mapped to HS.")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["hs_code"]
@@ -35,7 +36,9 @@ class TradeIndicator(Tracked, Cited):
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    reporter = models.ForeignKey("tracker.Region", verbose_name=_("reporter"), on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(
+        "tracker.Region", verbose_name=_("reporter"), on_delete=models.PROTECT, related_name="+"
+    )
     partner = models.ForeignKey("tracker.Region", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
     flow = models.CharField(_("flow"), max_length=10, choices=Flow.choices)
     commodity = models.ForeignKey(
@@ -43,7 +46,7 @@ class TradeIndicator(Tracked, Cited):
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["code"]
@@ -77,7 +80,7 @@ class Observation(Tracked, Cited):
         help_text=_("How a derived value is computed, e.g. [turnover@2021] - [exports@2021]."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["indicator", "period_start"]
@@ -122,13 +125,15 @@ class Observation(Tracked, Cited):
 class KeyCommodity(Tracked, Cited):
     """A commodity that a source names among the main exports or imports with a partner in a year."""
 
-    reporter = models.ForeignKey("tracker.Region", verbose_name=_("reporter"), on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(
+        "tracker.Region", verbose_name=_("reporter"), on_delete=models.PROTECT, related_name="+"
+    )
     partner = models.ForeignKey("tracker.Region", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
     flow = models.CharField(_("flow"), max_length=10, choices=[(f, f.label) for f in (Flow.EXPORT, Flow.IMPORT)])
     commodity = models.ForeignKey(Commodity, verbose_name=_("commodity"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     rank = models.PositiveSmallIntegerField(_("order in the source"), default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["partner", "year", "flow", "rank"]
@@ -157,7 +162,7 @@ class InitiativeIndicator(Tracked):
     rationale = models.TextField(_("why it should move"), blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=2, null=True, blank=True)
     target_period = models.CharField(_("target period"), max_length=7, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryContext])
 
     class Meta:
         ordering = ["initiative", "indicator"]

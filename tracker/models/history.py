@@ -1,0 +1,25 @@
+"""What every change-log (history) row records beyond django-simple-history's own fields."""
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
+
+
+class HistoryContext(models.Model):
+    history_actor = models.CharField(
+        _("acting as"), max_length=200, blank=True, help_text=_("The user, API key or command that made the change.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _record_actor(sender, history_instance, **kwargs):
+    from tracker.context import current_actor_name
+
+    name = current_actor_name()
+    if not name and history_instance.history_user is not None:
+        name = history_instance.history_user.get_username()
+    history_instance.history_actor = name
