@@ -10,7 +10,7 @@ import zoneinfo
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["env_bool", "env_database", "env_int", "env_list", "env_str", "env_timezone"]
+__all__ = ["env_bool", "env_cache", "env_database", "env_int", "env_list", "env_str", "env_timezone"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -86,3 +86,13 @@ def env_database(name, default, conn_max_age):
     if config["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
         raise ImproperlyConfigured(f"{name}={url!r}: only SQLite and PostgreSQL are supported.")
     return config
+
+
+def env_cache(name, default):
+    """`redis://host:port/db` for a cache shared by all processes, `locmem://` for this process only."""
+    url = env_str(name, default)
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"{name}={url!r} is not a cache URL: use redis://host:6379/0 or locmem://.")

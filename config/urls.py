@@ -1,6 +1,9 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tracker.api import errors
 
 admin.site.site_header = _("Cooperation tracker")
 admin.site.site_title = _("Cooperation tracker")
@@ -8,4 +11,32 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tracker.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Unknown API addresses answer problem+json even with DEBUG on (Django's 404 page is HTML).
+    re_path(r"^api/", errors.not_found),
 ]
+
+
+def _api_aware(status_code, slug, title, detail, fallback):
+    def handler(request, *args, **kwargs):
+        if request.path.startswith("/api/"):
+            return errors.json_problem(request, status_code, slug, title, detail)
+        return fallback(request, *args, **kwargs)
+
+    return handler
+
+
+def _default(name):
+    from django.views import defaults
+
+    return getattr(defaults, name)
+
+
+handler404 = _api_aware(404, "not-found", "Not Found", "No resource at this address.", _default("page_not_found"))
+handler500 = _api_aware(
+    500, "server-error", "Server error", "Something went wrong; it was logged.", _default("server_error")
+)
+handler400 = _api_aware(400, "bad-request", "Bad Request", "The request could not be read.", _default("bad_request"))
+handler403 = _api_aware(403, "forbidden", "Forbidden", "You may not do this.", _default("permission_denied"))

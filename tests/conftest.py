@@ -1,7 +1,19 @@
 import pytest
+from django.conf import settings as django_settings
 
 from tests import factories
 from tracker.actors import SystemActor
+
+
+def pytest_configure(config):
+    # whitenoise warns on every test client when the collected-static folder is missing
+    django_settings.STATIC_ROOT.mkdir(exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.3 s a password by design; tests create many users and check no password strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ The workflow and the journal accept any actor; `name_of` gives the name the jour
 
 from dataclasses import dataclass
 
-__all__ = ["SystemActor", "name_of", "user_of"]
+__all__ = ["SystemActor", "key_of", "name_of", "user_of"]
 
 
 @dataclass(frozen=True)
@@ -24,5 +24,12 @@ def name_of(actor):
 
 
 def user_of(actor):
-    """The user account behind an actor, or None for the system."""
-    return None if getattr(actor, "is_system", False) else actor
+    """The user account behind an actor, or None for the system and API keys."""
+    from django.contrib.auth.models import AbstractBaseUser
+
+    return actor if isinstance(actor, AbstractBaseUser) else None
+
+
+def key_of(actor):
+    """The API key behind an actor, or None."""
+    return actor if getattr(actor, "is_api_key", False) else None

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Cooperation tracker")
+
+    def ready(self):
+        from tracker import signals  # noqa: F401  (connects the receivers)

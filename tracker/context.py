@@ -15,7 +15,15 @@ _actor = contextvars.ContextVar("tracker_actor", default=None)
 
 
 def current_actor():
-    return _actor.get()
+    """The actor set by `acting_as`, else the user of the request being served (admin and pages)."""
+    actor = _actor.get()
+    if actor is None:
+        from simple_history.models import HistoricalRecords
+
+        request = getattr(HistoricalRecords.context, "request", None)
+        user = getattr(request, "user", None)
+        actor = user if getattr(user, "is_authenticated", False) else None
+    return actor
 
 
 @contextmanager
@@ -28,5 +36,5 @@ def acting_as(actor):
 
 
 def current_actor_name():
-    actor = _actor.get()
+    actor = current_actor()
     return name_of(actor) if actor is not None else ""

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-__all__ = ["DomainError", "StaleVersion", "StatusChangeRefused", "TransitionNotAllowed"]
+__all__ = ["DomainError", "InvalidRows", "StaleVersion", "StatusChangeRefused", "TransitionNotAllowed"]
 
 
 class DomainError(Exception):
@@ -35,3 +35,16 @@ class StaleVersion(DomainError):
 
 class StatusChangeRefused(DomainError):
     """Raised when code tries to set an initiative's status without going through the workflow."""
+
+
+class InvalidRows(DomainError):
+    """A batch with bad rows, refused whole: `errors` maps each bad row's number to {field: message}."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        first = next(iter(errors.items()))
+        field, message = next(iter(first[1].items()))
+        super().__init__(
+            _("%(count)s row(s) have errors; nothing was written. First: row %(row)s, %(field)s: %(message)s")
+            % {"count": len(errors), "row": first[0], "field": field, "message": message}
+        )

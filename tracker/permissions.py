@@ -1,8 +1,14 @@
 """Who may do what to which object. The admin, the API, the pages and the workflow all ask here.
 
-Model permissions (from the groups below) say what kind of object a user may change; the object-level
-rules here add that a coordinator changes only the initiatives they own, and what hangs off them.
+Model permissions (from the groups in tracker.roles) say what kind of object a user may change; the
+object-level rules here add that a coordinator changes only the initiatives they own and what hangs off
+them. API keys are partner principals: they see only what is shared with partners (and, if restricted, of
+their region), and write only with write scope.
 """
+
+from django.db.models import Q
+
+from tracker.choices import Visibility
 
 __all__ = [
     "ANALYSTS",
@@ -12,19 +18,68 @@ __all__ = [
     "can_change_initiative",
     "can_change_part",
     "can_reopen",
+    "can_see_initiative",
+    "can_write_observations",
+    "visible_events",
+    "visible_indicators",
+    "visible_initiatives",
 ]
 
 COORDINATORS = "Coordinators"
 ANALYSTS = "Analysts"
 VIEWERS = "Viewers"
+_PARTNER_VISIBLE = (Visibility.SHARED, Visibility.PUBLIC)
 
 
 def _is_system(actor):
     return getattr(actor, "is_system", False)
 
 
+def _is_key(actor):
+    return getattr(actor, "is_api_key", False)
+
+
 def _is_active_user(actor):
-    return getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)
+    return getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False) and not _is_key(actor)
+
+
+def _key_may_write(actor):
+    return _is_key(actor) and actor.is_active and actor.can_write
+
+
+# --- seeing -------------------------------------------------------------------------------------------
+
+
+def visible_initiatives(actor, queryset):
+    """Narrow an Initiative queryset to what `actor` may see (users see all; keys see shared ones)."""
+    if not _is_key(actor):
+        return queryset
+    queryset = queryset.filter(visibility__in=_PARTNER_VISIBLE)
+    return queryset.filter(partner_region_id=actor.region_id) if actor.region_id else queryset
+
+
+def visible_indicators(actor, queryset):
+    if _is_key(actor) and actor.region_id:
+        return queryset.filter(Q(partner_id=actor.region_id) | Q(reporter_id=actor.region_id))
+    return queryset
+
+
+def visible_events(actor, queryset):
+    if not _is_key(actor):
+        return queryset
+    queryset = queryset.filter(shared=True)
+    if actor.region_id:
+        queryset = queryset.filter(Q(partner_region_id=actor.region_id) | Q(partner_region__isnull=True))
+    return queryset
+
+
+def can_see_initiative(actor, initiative):
+    if not _is_key(actor):
+        return True
+    return initiative.visibility in _PARTNER_VISIBLE and actor.region_id in (None, initiative.partner_region_id)
+
+
+# --- changing -----------------------------------------------------------------------------------------
 
 
 def can_change_any_initiative(actor):
@@ -34,7 +89,9 @@ def can_change_any_initiative(actor):
 
 
 def can_change_initiative(actor, initiative):
-    """The owner with change rights, or someone allowed to change any initiative."""
+    """The owner with change rights, someone allowed to change any initiative, or a write key it is shared with."""
+    if _is_key(actor):
+        return _key_may_write(actor) and can_see_initiative(actor, initiative)
     if can_change_any_initiative(actor):
         return True
     return (
@@ -57,8 +114,18 @@ def can_change_part(actor, part):
     initiative's ownership; analysts may link trade series to any initiative."""
     if _is_system(actor):
         return True
+    if _is_key(actor):
+        return can_change_initiative(actor, part.initiative)
     if not _is_active_user(actor) or not actor.has_perm(f"tracker.change_{part._meta.model_name}"):
         return False
     if part._meta.model_name == "initiativeindicator" and actor.has_perm("tracker.change_tradeindicator"):
         return True
     return can_change_initiative(actor, part.initiative)
+
+
+def can_write_observations(actor, indicator):
+    if _is_system(actor):
+        return True
+    if _is_key(actor):
+        return _key_may_write(actor) and actor.region_id in (None, indicator.partner_id, indicator.reporter_id)
+    return _is_active_user(actor) and actor.has_perm("tracker.change_observation")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import permissions
-from tracker.actors import name_of, user_of
+from tracker.actors import key_of, name_of, user_of
 from tracker.choices import Health, Status
 from tracker.context import acting_as
 from tracker.errors import StaleVersion, TransitionNotAllowed
@@ -100,6 +100,13 @@ def _apply(initiative, *, by, to, health, health_reason, note, expected_version)
         if current.status == before_status and current.health == before_health:
             raise ValidationError({"health": _("Nothing would change: the status and health are already as given.")})
         current._workflow_transition = True
+        current._event_action = "transitioned"
+        current._event_data = {
+            "from_status": before_status,
+            "to_status": current.status,
+            "from_health": before_health,
+            "to_health": current.health,
+        }
         current.save()
         entry = StatusUpdate.objects.create(
             initiative=current,
@@ -110,6 +117,7 @@ def _apply(initiative, *, by, to, health, health_reason, note, expected_version)
             health_reason=current.health_reason,
             note=note,
             author=user_of(by),
+            api_key=key_of(by),
             author_name=name_of(by),
             version=current.version,
         )

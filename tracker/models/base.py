@@ -23,10 +23,28 @@ class Tracked(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and not getattr(self, "_version_claimed", False):
+        """Save, bump the version and record the event, all in one transaction (so the history row and
+        the event exist if and only if the change commits)."""
+        from tracker import events
+
+        adding = self._state.adding
+        if not adding and not getattr(self, "_version_claimed", False):
             self.version += 1
         self._version_claimed = False
-        super().save(*args, **kwargs)
+        action = getattr(self, "_event_action", None) or (events.Action.CREATED if adding else events.Action.UPDATED)
+        data = getattr(self, "_event_data", None)
+        self._event_action = self._event_data = None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            events.record(self, action, data)
+
+    def event_key(self):
+        """The stable key partners know this object by."""
+        return str(getattr(self, "code", None) or self.pk)
+
+    def event_scope(self):
+        """(partner region id, visible to partner keys) of events about this object."""
+        return None, True
 
     def save_versioned(self, expected_version, **kwargs):
         """Save only if the stored version is still `expected_version`; raise StaleVersion otherwise.

@@ -23,3 +23,11 @@ def _record_actor(sender, history_instance, **kwargs):
     if not name and history_instance.history_user is not None:
         name = history_instance.history_user.get_username()
     history_instance.history_actor = name
+
+
+def history_user(request, **kwargs):
+    """The user to credit in a history row; an API key is not a user, its name goes in `history_actor`."""
+    from django.contrib.auth.models import AbstractBaseUser
+
+    user = getattr(request, "user", None)
+    return user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None

@@ -20,7 +20,7 @@ from tracker.choices import (
 )
 from tracker.errors import StatusChangeRefused
 from tracker.models.base import Cited, Tracked
-from tracker.models.history import HistoryContext
+from tracker.models.history import HistoryContext, history_user
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -103,7 +103,7 @@ class Initiative(Tracked, Cited):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -132,12 +132,15 @@ class Initiative(Tracked, Cited):
         instance = super().from_db(db, field_names, values)
         if "status" in instance.__dict__:
             instance._stored_status = instance.status
+        if "visibility" in instance.__dict__:
+            instance._stored_visibility = instance.visibility
         return instance
 
     def save(self, *args, **kwargs):
         self._refuse_status_change_outside_workflow()
         super().save(*args, **kwargs)
         self._stored_status = self.status
+        self._stored_visibility = self.visibility
         self._workflow_transition = False
 
     def _refuse_status_change_outside_workflow(self):
@@ -155,6 +158,15 @@ class Initiative(Tracked, Cited):
 
     def get_absolute_url(self):
         return reverse("admin:tracker_initiative_change", args=[self.pk])
+
+    @property
+    def is_shared(self):
+        return self.visibility in (Visibility.SHARED, Visibility.PUBLIC)
+
+    def event_scope(self):
+        # An initiative withdrawn from partners still tells them once, so their mirror can drop it.
+        was_shared = getattr(self, "_stored_visibility", None) in (Visibility.SHARED, Visibility.PUBLIC)
+        return self.partner_region_id, self.is_shared or was_shared
 
     @property
     def status_choice(self):
@@ -176,7 +188,7 @@ class Participation(Tracked):
     )
     role = models.PositiveSmallIntegerField(_("role"), choices=ParticipationRole.choices)
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["initiative", "role", "id"]
@@ -194,6 +206,12 @@ class Participation(Tracked):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    def event_key(self):
+        return f"{self.initiative.code}#{self.pk}"
+
+    def event_scope(self):
+        return self.initiative.event_scope()
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -232,7 +250,7 @@ class Milestone(Tracked, Cited):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -252,6 +270,12 @@ class Milestone(Tracked, Cited):
 
     def __str__(self):
         return self.title
+
+    def event_key(self):
+        return f"{self.initiative.code}#{self.pk}"
+
+    def event_scope(self):
+        return self.initiative.event_scope()
 
     def is_overdue(self, today=None):
         today = today or timezone.localdate()

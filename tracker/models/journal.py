@@ -42,6 +42,14 @@ class StatusUpdate(models.Model):
         blank=True,
         related_name="+",
     )
+    api_key = models.ForeignKey(
+        "tracker.ApiKey",
+        verbose_name=_("API key"),
+        on_delete=models.PROTECT,  # disable a key that has acted; the journal keeps pointing at it
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     author_name = models.CharField(_("author name"), max_length=200, help_text=_("The user or API key that acted."))
     version = models.PositiveIntegerField(_("initiative version after the change"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

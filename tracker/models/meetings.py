@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.models.base import Cited, Tracked
-from tracker.models.history import HistoryContext
+from tracker.models.history import HistoryContext, history_user
 
 
 class Meeting(Tracked, Cited):
@@ -19,7 +19,7 @@ class Meeting(Tracked, Cited):
     initiatives = models.ManyToManyField(
         "tracker.Initiative", verbose_name=_("initiatives raised or reviewed"), blank=True, related_name="meetings"
     )
-    history = HistoricalRecords(bases=[HistoryContext], m2m_fields=[initiatives])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user, m2m_fields=[initiatives])
 
     class Meta:
         ordering = ["-date", "id"]
@@ -28,3 +28,6 @@ class Meeting(Tracked, Cited):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}, {self.place}: {self.title}"
+
+    def event_scope(self):
+        return self.partner_region_id, True

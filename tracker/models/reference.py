@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker.choices import OrganisationKind, RegionKind
 from tracker.models.base import Bilingual, Cited, Tracked
-from tracker.models.history import HistoryContext
+from tracker.models.history import HistoryContext, history_user
 
 
 class Source(Tracked):
@@ -17,7 +17,7 @@ class Source(Tracked):
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("address"), blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["-published_on", "key"]
@@ -37,7 +37,7 @@ class Region(Bilingual, Tracked, Cited):
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -55,7 +55,7 @@ class Organisation(Bilingual, Tracked, Cited):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -76,7 +76,7 @@ class Area(Bilingual, Tracked):
     """An area of cooperation, e.g. electric transport or agribusiness."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["name"]

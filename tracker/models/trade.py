@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker.choices import Flow, Frequency, Qualifier
 from tracker.models.base import Bilingual, Cited, Tracked
-from tracker.models.history import HistoryContext
+from tracker.models.history import HistoryContext, history_user
 from tracker.periods import PERIOD_PATTERN, parse_period
 
 
@@ -19,7 +19,7 @@ class Commodity(Bilingual, Tracked):
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("For example how a source's wording was mapped to HS.")
     )
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["hs_code"]
@@ -46,7 +46,7 @@ class TradeIndicator(Tracked, Cited):
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -60,6 +60,9 @@ class TradeIndicator(Tracked, Cited):
 
     def __str__(self):
         return self.name
+
+    def event_scope(self):
+        return self.partner_id, True
 
 
 class Observation(Tracked, Cited):
@@ -80,7 +83,7 @@ class Observation(Tracked, Cited):
         help_text=_("How a derived value is computed, e.g. [turnover@2021] - [exports@2021]."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["indicator", "period_start"]
@@ -117,6 +120,12 @@ class Observation(Tracked, Cited):
         self.period_start = parse_period(self.period, self.indicator.frequency).start
         super().save(*args, **kwargs)
 
+    def event_key(self):
+        return f"{self.indicator.code}@{self.period}"
+
+    def event_scope(self):
+        return self.indicator.partner_id, True
+
     @property
     def qualifier_symbol(self):
         return Qualifier(self.qualifier).symbol
@@ -133,7 +142,7 @@ class KeyCommodity(Tracked, Cited):
     commodity = models.ForeignKey(Commodity, verbose_name=_("commodity"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     rank = models.PositiveSmallIntegerField(_("order in the source"), default=1)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["partner", "year", "flow", "rank"]
@@ -149,6 +158,9 @@ class KeyCommodity(Tracked, Cited):
     def __str__(self):
         return f"{self.get_flow_display()} {self.year}: {self.commodity}"
 
+    def event_scope(self):
+        return self.partner_id, True
+
 
 class InitiativeIndicator(Tracked):
     """Why an initiative should move a trade series, with an optional target."""
@@ -162,7 +174,7 @@ class InitiativeIndicator(Tracked):
     rationale = models.TextField(_("why it should move"), blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=2, null=True, blank=True)
     target_period = models.CharField(_("target period"), max_length=7, blank=True)
-    history = HistoricalRecords(bases=[HistoryContext])
+    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["initiative", "indicator"]
@@ -180,3 +192,9 @@ class InitiativeIndicator(Tracked):
 
     def __str__(self):
         return f"{self.initiative.code} → {self.indicator.code}"
+
+    def event_key(self):
+        return f"{self.initiative.code}#{self.pk}"
+
+    def event_scope(self):
+        return self.initiative.event_scope()

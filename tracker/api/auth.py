@@ -1,0 +1,40 @@
+"""`Authorization: Bearer <key>` authentication with hashed API keys (tracker.models.ApiKey)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from tracker.models import ApiKey
+
+
+class BearerKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != self.keyword.lower():
+            return None
+        token = token.strip()
+        key = ApiKey.authenticate(token) if token and len(token) < 200 else None
+        if key is None:
+            # One answer for an unknown key, a wrong secret, a disabled or an expired key.
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        return key, key
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+class BearerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = BearerKeyAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key created with `manage.py create_api_key` or in the admin.",
+        }

@@ -1,0 +1,82 @@
+"""Optimistic concurrency over HTTP: ETags derived from the version, If-Match required on writes.
+
+The check against If-Match is done twice: once early for a fast 412, and again by the conditional UPDATE
+in `Tracked.save_versioned`, so two writers holding the same ETag can never both succeed.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+
+from tracker.api.errors import PreconditionFailed, PreconditionRequired
+from tracker.errors import StaleVersion
+
+__all__ = ["VersionedMixin", "etag_of", "expected_version"]
+
+
+def etag_of(instance):
+    return f'"{instance.version}"'
+
+
+def _versions(header):
+    """Versions named by an If-Match / If-None-Match header ("3", W/"3", or a list of them)."""
+    versions = []
+    for part in header.split(","):
+        tag = part.strip().removeprefix("W/").strip('"')
+        if tag.isdigit():
+            versions.append(int(tag))
+    return versions
+
+
+def expected_version(request, required=True):
+    """The version the client last read, from If-Match; None when absent and not required."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if required:
+            raise PreconditionRequired()
+        return None
+    versions = _versions(header)
+    if len(versions) != 1:
+        raise PreconditionRequired(_('If-Match must carry exactly one ETag as returned by GET, like "3".'))
+    return versions[0]
+
+
+class VersionedMixin:
+    """For ModelViewSets whose model is `Tracked`: ETag on reads, If-Match on PUT, PATCH and DELETE."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if instance.version in _versions(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag_of(instance)})
+        return Response(self.get_serializer(instance).data, headers={"ETag": etag_of(instance)})
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_of(self._saved)
+        return response
+
+    def perform_update(self, serializer):
+        seen = self._check_if_match(serializer.instance)
+        serializer.save(expected_version=seen)
+        self._saved = serializer.instance
+
+    def perform_destroy(self, instance):
+        seen = self._check_if_match(instance)
+        # A conditional DELETE: if anyone saved since `seen` was read, nothing is deleted.
+        deleted, _by_model = type(instance).objects.filter(pk=instance.pk, version=seen).delete()
+        if not deleted:
+            raise PreconditionFailed(str(StaleVersion(instance, seen, None)))
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = etag_of(self._created)
+        return response
+
+    def perform_create(self, serializer):
+        self._created = serializer.save()
+
+    def _check_if_match(self, instance):
+        seen = expected_version(self.request)
+        if seen != instance.version:
+            raise PreconditionFailed(str(StaleVersion(instance, seen, instance.version)))
+        return seen

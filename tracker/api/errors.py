@@ -1,0 +1,116 @@
+"""Errors as `application/problem+json` (RFC 9457): type, title, status, detail and, for bad input,
+`errors` keyed by field. Every refusal of the domain maps to one status code here; nothing from /api/
+is ever an HTML page or a stack trace."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from tracker.errors import InvalidRows, StaleVersion, TransitionNotAllowed
+
+__all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_exception_handler"]
+
+logger = logging.getLogger(__name__)
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "/api/problems/"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag you last read, so a change made meanwhile is not overwritten."
+    default_code = "precondition-required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale"
+
+
+def problem(status_code, slug, title, detail, **extra):
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail, **extra}
+    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_exception_handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: turn any exception raised in an API view into a problem response."""
+    response = _domain_problem(exc)
+    if response is not None:
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.APIException):
+        return _api_problem(exc, exception_handler(exc, context))
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable: %s", exc)
+        return problem(503, "unavailable", _("Service unavailable"), _("The database cannot be reached; retry."))
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error in %s", context.get("view"))
+        return problem(409, "conflict", _("Conflict"), _("The change conflicts with stored data; reload and retry."))
+    logger.exception("unhandled error in %s", context.get("view"))
+    return problem(500, "server-error", _("Server error"), _("Something went wrong on our side; it was logged."))
+
+
+def _domain_problem(exc):
+    if isinstance(exc, TransitionNotAllowed):
+        allowed = [str(value) for value in exc.allowed]
+        return problem(409, "transition-not-allowed", _("Transition not allowed"), str(exc), allowed=allowed)
+    if isinstance(exc, StaleVersion):
+        return problem(412, "stale", _("Precondition failed"), str(exc), current_version=exc.current)
+    if isinstance(exc, InvalidRows):
+        return problem(400, "invalid-rows", _("Invalid input"), str(exc), errors={"rows": exc.errors})
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return problem(400, "invalid", _("Invalid input"), _first_message(errors), errors=errors)
+    return None
+
+
+def _api_problem(exc, response):
+    detail = exc.detail
+    extra = {}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        extra["errors"] = errors
+        text = _first_message(errors)
+    else:
+        text = str(detail)
+    slug = exc.default_code.replace("_", "-") if isinstance(exc.default_code, str) else "error"
+    result = problem(exc.status_code, slug, _title(exc.status_code), text, **extra)
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if response is not None and header in response:
+            result[header] = response[header]
+    return result
+
+
+def _title(status_code):
+    from http import HTTPStatus
+
+    return HTTPStatus(status_code).phrase
+
+
+def _first_message(errors):
+    """A one-line summary naming the first field at fault, for clients that show only `detail`."""
+    for field, messages in errors.items():
+        message = messages
+        while isinstance(message, list | dict):
+            message = next(iter(message.values() if isinstance(message, dict) else message), "")
+        return f"{field}: {message}" if field != "non_field_errors" else str(message)
+    return _("Invalid input.")
+
+
+def json_problem(request, status_code, slug, title, detail):
+    """A plain Django problem response, for errors raised outside DRF views (404 on unknown URLs, 500)."""
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail}
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def not_found(request, *args, **kwargs):
+    return json_problem(request, 404, "not-found", _("Not Found"), _("No resource at this address."))

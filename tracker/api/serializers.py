@@ -1,0 +1,355 @@
+"""API representations. Explicit field lists; related objects as brief objects on read, codes on write."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from tracker import models
+from tracker.choices import Health, Qualifier, Status
+
+User = get_user_model()
+
+
+class Brief(serializers.SlugRelatedField):
+    """Written as the related object's key (a code); read as a small object with its key and name."""
+
+    def __init__(self, slug_field="code", brief=("code", "name"), **kwargs):
+        self.brief = brief
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def to_representation(self, obj):
+        return {field: _brief_value(obj, field) for field in self.brief}
+
+
+def _brief_value(obj, field):
+    value = getattr(obj, "display_name" if field == "name" and hasattr(obj, "display_name") else field)
+    return str(value) if field == "name" else value
+
+
+@extend_schema_field(
+    {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}, "nullable": True}
+)
+class BriefCode(Brief):
+    pass
+
+
+@extend_schema_field(
+    {"type": "object", "properties": {"username": {"type": "string"}, "name": {"type": "string"}}, "nullable": True}
+)
+class BriefUser(Brief):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", brief=("username",), **kwargs)
+
+    def to_representation(self, obj):
+        return {"username": obj.username, "name": obj.get_full_name() or obj.username}
+
+
+@extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
+class BriefId(serializers.PrimaryKeyRelatedField):
+    def to_representation(self, obj):
+        return {"id": obj.pk, "name": str(obj)}
+
+    def use_pk_only_optimization(self):
+        return False
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Saves an update through `save_versioned`, so a stale write is refused by the database itself."""
+
+    def update(self, instance, validated_data):
+        expected = validated_data.pop("expected_version")
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.full_clean(exclude=self._clean_exclusions(instance))
+        instance.save_versioned(expected)
+        return instance
+
+    def create(self, validated_data):
+        instance = self.Meta.model(**validated_data)
+        instance.full_clean(exclude=self._clean_exclusions(instance))
+        instance.save()
+        return instance
+
+    def _clean_exclusions(self, instance):
+        # Uniqueness of the code is checked by the serializer field already; the rest runs here.
+        return ["period_start"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = BriefCode(queryset=models.Region.objects.all(), allow_null=True)
+
+    class Meta:
+        model = models.Region
+        fields = ["code", "name", "name_ru", "kind", "parent", "version", "updated_at"]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Area
+        fields = ["code", "name", "name_ru", "version", "updated_at"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = BriefCode(queryset=models.Region.objects.all())
+
+    class Meta:
+        model = models.Organisation
+        fields = ["id", "name", "name_ru", "short_name", "kind", "region", "version", "updated_at"]
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Source
+        fields = ["key", "publisher", "title", "url", "published_on"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    partner_region = BriefCode(queryset=models.Region.objects.all())
+    initiatives = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    source = SourceRefSerializer(read_only=True)
+
+    class Meta:
+        model = models.Meeting
+        fields = [
+            "id",
+            "title",
+            "date",
+            "place",
+            "participants",
+            "partner_region",
+            "initiatives",
+            "source",
+            "source_detail",
+            "version",
+            "updated_at",
+        ]
+
+
+class InitiativeSerializer(VersionedSerializer):
+    url = serializers.SerializerMethodField()
+    area = BriefCode(queryset=models.Area.objects.all())
+    partner_region = BriefCode(queryset=models.Region.objects.all())
+    owner = BriefUser(queryset=User.objects.all(), allow_null=True, required=False)
+    origin = BriefId(queryset=models.Meeting.objects.all(), allow_null=True, required=False)
+    source = serializers.SlugRelatedField(
+        slug_field="key", queryset=models.Source.objects.all(), allow_null=True, required=False
+    )
+    iati_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.Initiative
+        fields = [
+            "code",
+            "url",
+            "title",
+            "summary",
+            "area",
+            "partner_region",
+            "status",
+            "iati_status",
+            "health",
+            "health_reason",
+            "priority",
+            "owner",
+            "visibility",
+            "origin",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "source",
+            "source_detail",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "health", "health_reason", "version", "created_at", "updated_at"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api:initiative-detail", args=[obj.code], request=self.context.get("request"))
+
+    def get_iati_status(self, obj) -> int:
+        return Status(obj.status).iati_code
+
+    def validate_code(self, value):
+        if self.instance is not None and value != self.instance.code:
+            raise serializers.ValidationError(_("The code is permanent; it cannot be changed."))
+        return value
+
+    def validate(self, attrs):
+        start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
+        end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"planned_end": _("The end date cannot be before the start date.")})
+        return attrs
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    health = serializers.ChoiceField(choices=Health.choices, required=False, allow_null=True)
+    health_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    initiative = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.CharField(source="author_name", read_only=True)
+
+    class Meta:
+        model = models.StatusUpdate
+        fields = [
+            "id",
+            "initiative",
+            "from_status",
+            "to_status",
+            "from_health",
+            "to_health",
+            "health_reason",
+            "note",
+            "author",
+            "version",
+            "created_at",
+        ]
+
+
+class InitiativePartSerializer(VersionedSerializer):
+    """Common to milestones, participations and indicator links: the initiative by code."""
+
+    initiative = serializers.SlugRelatedField(slug_field="code", queryset=models.Initiative.objects.all())
+
+    def validate_initiative(self, initiative):
+        if self.instance is not None and initiative.pk != self.instance.initiative_id:
+            raise serializers.ValidationError(_("A record cannot be moved to another initiative."))
+        return initiative
+
+
+class MilestoneSerializer(InitiativePartSerializer):
+    responsible_organisation = BriefId(queryset=models.Organisation.objects.all(), allow_null=True, required=False)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.Milestone
+        fields = [
+            "id",
+            "initiative",
+            "kind",
+            "title",
+            "responsible_organisation",
+            "responsible_person",
+            "meeting",
+            "due_date",
+            "state",
+            "done_on",
+            "overdue",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class ParticipationSerializer(InitiativePartSerializer):
+    organisation = BriefId(queryset=models.Organisation.objects.all())
+
+    class Meta:
+        model = models.Participation
+        fields = ["id", "initiative", "organisation", "role", "side", "version", "updated_at"]
+        read_only_fields = ["version", "updated_at"]
+
+
+class IndicatorLinkSerializer(InitiativePartSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=models.TradeIndicator.objects.all())
+
+    class Meta:
+        model = models.InitiativeIndicator
+        fields = [
+            "id",
+            "initiative",
+            "indicator",
+            "rationale",
+            "target_value",
+            "target_period",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    reporter = BriefCode(queryset=models.Region.objects.all())
+    partner = BriefCode(queryset=models.Region.objects.all())
+    commodity = BriefCode(slug_field="hs_code", brief=("hs_code", "name"), read_only=True)
+
+    class Meta:
+        model = models.TradeIndicator
+        fields = [
+            "code",
+            "name",
+            "reporter",
+            "partner",
+            "flow",
+            "commodity",
+            "frequency",
+            "currency",
+            "version",
+            "updated_at",
+        ]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    qualifier_symbol = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = models.Observation
+        fields = [
+            "period",
+            "period_start",
+            "value",
+            "qualifier",
+            "qualifier_symbol",
+            "is_derived",
+            "formula",
+            "note",
+            "source",
+            "version",
+            "updated_at",
+        ]
+
+
+class ObservationInputSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=7)
+    value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, default=Qualifier.EXACT)
+    source = serializers.SlugRelatedField(
+        slug_field="key", queryset=models.Source.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class UpsertResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    cursor = serializers.CharField(source="pk", read_only=True)
+    event = serializers.CharField(source="name")
+    key = serializers.CharField(source="object_key")
+    time = serializers.DateTimeField(source="occurred_at")
+    author = serializers.CharField(source="actor_name")
+
+    class Meta:
+        model = models.Event
+        fields = ["cursor", "event", "object_type", "object_id", "key", "action", "time", "author", "data"]
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class AnyObject(serializers.JSONField):
+    pass

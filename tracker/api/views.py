@@ -1,0 +1,319 @@
+"""API v1 views. Each viewset names its queryset, serializer, filters and orderings; rules live in the domain."""
+
+import datetime
+
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from tracker import models, observations, permissions, workflow
+from tracker.api import filters, serializers
+from tracker.api.access import TrackerAccess
+from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
+from tracker.api.errors import PROBLEM_CONTENT_TYPE
+from tracker.context import acting_as
+
+_FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+def _both_ways(name, fields):
+    """Ordering keys `name` and `-name` over `fields` (the last one unique)."""
+    return {name: [(f, False) for f in fields], f"-{name}": [(f, True) for f in fields]}
+
+
+UPDATED_ORDER = _both_ways("updated", ["updated_at", "id"])
+
+
+class TrackerViewMixin:
+    """Common to every API view: access rules, errors as problem+json whatever the Accept header, and the
+    principal recorded as the actor of every change made while serving the request."""
+
+    permission_classes = [TrackerAccess]
+    default_ordering = "updated"
+    ordering_keys = UPDATED_ORDER
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._acting = acting_as(request.user)
+        self._acting.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(self, "_acting", None) is not None:
+            self._acting.__exit__(None, None, None)
+            self._acting = None
+        if response.status_code >= 400 and getattr(response, "content_type", None) == PROBLEM_CONTENT_TYPE:
+            from rest_framework.renderers import JSONRenderer
+
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @property
+    def principal(self):
+        return self.request.user
+
+
+class ReadOnlyViewSet(TrackerViewMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class RegionViewSet(ReadOnlyViewSet):
+    queryset = models.Region.objects.select_related("parent")
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "code"
+    filterset_class = filters.UpdatedSinceFilter
+    ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
+
+
+class AreaViewSet(ReadOnlyViewSet):
+    queryset = models.Area.objects.all()
+    serializer_class = serializers.AreaSerializer
+    lookup_field = "code"
+    filterset_class = filters.UpdatedSinceFilter
+    ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
+
+
+class OrganisationViewSet(ReadOnlyViewSet):
+    queryset = models.Organisation.objects.select_related("region")
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = filters.UpdatedSinceFilter
+
+
+class MeetingViewSet(ReadOnlyViewSet):
+    queryset = models.Meeting.objects.select_related("partner_region", "source").prefetch_related("initiatives")
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.UpdatedSinceFilter
+    ordering_keys = {**UPDATED_ORDER, **_both_ways("date", ["date", "id"])}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        key_region = getattr(self.principal, "region_id", None) if getattr(self.principal, "is_api_key", 0) else None
+        return queryset.filter(partner_region_id=key_region) if key_region else queryset
+
+
+class IndicatorViewSet(ReadOnlyViewSet):
+    queryset = models.TradeIndicator.objects.select_related("reporter", "partner", "commodity")
+    serializer_class = serializers.IndicatorSerializer
+    lookup_field = "code"
+    filterset_class = filters.IndicatorFilter
+    ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
+
+    def get_queryset(self):
+        return permissions.visible_indicators(self.principal, super().get_queryset())
+
+
+class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
+    """Initiatives by code. Status and health change only through `transitions/`."""
+
+    queryset = models.Initiative.objects.select_related("area", "partner_region", "owner", "origin", "source")
+    serializer_class = serializers.InitiativeSerializer
+    lookup_field = "code"
+    filterset_class = filters.InitiativeFilter
+    ordering_keys = {
+        **UPDATED_ORDER,
+        **_both_ways("code", ["code"]),
+        **_both_ways("planned_end", ["planned_end_key", "id"]),
+    }
+    domain_checked_actions = ("transitions",)
+
+    def get_queryset(self):
+        queryset = super().get_queryset().annotate(planned_end_key=Coalesce("planned_end", Value(_FAR_FUTURE)))
+        return permissions.visible_initiatives(self.principal, queryset)
+
+    def may_change(self, principal, initiative):
+        return permissions.can_change_initiative(principal, initiative)
+
+    def perform_create(self, serializer):
+        if getattr(self.principal, "is_api_key", False):
+            raise exceptions.PermissionDenied(_("Partner keys update shared initiatives; they do not create them."))
+        owner = serializer.validated_data.get("owner")
+        if not permissions.can_change_any_initiative(self.principal):
+            if owner not in (None, self.principal):
+                raise exceptions.PermissionDenied(_("Only an administrator can create initiatives for others."))
+            serializer.validated_data["owner"] = self.principal
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        changes_owner = "owner" in serializer.validated_data and (
+            serializer.validated_data["owner"] != serializer.instance.owner
+        )
+        if changes_owner and not permissions.can_change_any_initiative(self.principal):
+            raise exceptions.PermissionDenied(_("Only an administrator can give an initiative to another owner."))
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        if getattr(self.principal, "is_api_key", False):
+            raise exceptions.PermissionDenied(_("Partner keys cannot delete initiatives."))
+        super().perform_destroy(instance)
+
+    @extend_schema(
+        request=serializers.TransitionSerializer,
+        responses={201: serializers.StatusUpdateSerializer},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        description="Move the initiative to another status (and optionally set its health). "
+        "409 lists the transitions allowed from the current status.",
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, code=None):
+        initiative = self.get_object()
+        body = serializers.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        entry = workflow.transition(
+            initiative,
+            data["to"],
+            by=self.principal,
+            note=data["note"],
+            health=data.get("health"),
+            health_reason=data["health_reason"],
+            expected_version=expected_version(request, required=False),
+        )
+        return Response(
+            serializers.StatusUpdateSerializer(entry).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag_of(initiative)},
+        )
+
+
+class JournalView(TrackerViewMixin, generics.ListAPIView):
+    """The journal of one initiative, newest first by default."""
+
+    serializer_class = serializers.StatusUpdateSerializer
+    queryset = models.StatusUpdate.objects.all()
+    default_ordering = "-time"
+    ordering_keys = _both_ways("time", ["created_at", "id"])
+
+    def get_queryset(self):
+        visible = permissions.visible_initiatives(self.principal, models.Initiative.objects.all())
+        initiative = get_object_or_404(visible, code=self.kwargs["code"])
+        return models.StatusUpdate.objects.filter(initiative=initiative).select_related("initiative")
+
+
+class InitiativePartViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
+    """Milestones, participations and indicator links: visible with their initiative, changed by its owner."""
+
+    def get_queryset(self):
+        visible = permissions.visible_initiatives(self.principal, models.Initiative.objects.all())
+        return super().get_queryset().filter(initiative__in=visible.values("pk"))
+
+    def may_change(self, principal, part):
+        return permissions.can_change_part(principal, part)
+
+    def perform_create(self, serializer):
+        probe = serializer.Meta.model(**{k: v for k, v in serializer.validated_data.items() if k == "initiative"})
+        if not permissions.can_see_initiative(self.principal, probe.initiative):
+            raise exceptions.ValidationError({"initiative": [_("No initiative with this code.")]})
+        if not permissions.can_change_part(self.principal, probe):
+            raise exceptions.PermissionDenied(_("Only the initiative's owner or an administrator can add this."))
+        super().perform_create(serializer)
+
+
+class MilestoneViewSet(InitiativePartViewSet):
+    queryset = models.Milestone.objects.select_related("initiative", "responsible_organisation")
+    serializer_class = serializers.MilestoneSerializer
+    filterset_class = filters.MilestoneFilter
+    ordering_keys = {**UPDATED_ORDER, **_both_ways("due_date", ["due_date_key", "id"])}
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(due_date_key=Coalesce("due_date", Value(_FAR_FUTURE)))
+
+
+class ParticipationViewSet(InitiativePartViewSet):
+    queryset = models.Participation.objects.select_related("initiative", "organisation")
+    serializer_class = serializers.ParticipationSerializer
+    filterset_class = filters.ParticipationFilter
+
+
+class IndicatorLinkViewSet(InitiativePartViewSet):
+    queryset = models.InitiativeIndicator.objects.select_related("initiative", "indicator")
+    serializer_class = serializers.IndicatorLinkSerializer
+    filterset_class = filters.IndicatorLinkFilter
+
+
+class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.GenericAPIView):
+    """The observations of one indicator: GET lists them by period; PUT upserts a list all-or-nothing."""
+
+    serializer_class = serializers.ObservationSerializer
+    queryset = models.Observation.objects.all()
+    filterset_class = filters.ObservationFilter
+    default_ordering = "period"
+    ordering_keys = _both_ways("period", ["period_start", "id"])
+    domain_checked_actions = ("bulk_upsert",)
+
+    def get_indicator(self):
+        visible = permissions.visible_indicators(self.principal, models.TradeIndicator.objects.all())
+        return get_object_or_404(visible.select_related("reporter", "partner"), code=self.kwargs["code"])
+
+    def get_queryset(self):
+        return self.get_indicator().observations.select_related("source")
+
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=serializers.ObservationInputSerializer(many=True),
+        responses={200: serializers.UpsertResultSerializer},
+        description="Create or update observations by period, all or nothing; a second identical PUT changes "
+        "nothing. Rows with errors are listed by number under `errors.rows`.",
+    )
+    def put(self, request, *args, **kwargs):
+        self.action = "bulk_upsert"
+        indicator = self.get_indicator()
+        rows = request.data
+        if not isinstance(rows, list):
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON array of observations.")]})
+        limit = self.bulk_limit()
+        if len(rows) > limit:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("At most %(limit)s observations per request.") % {"limit": limit}]}
+            )
+        if not all(isinstance(row, dict) for row in rows):
+            raise exceptions.ValidationError({"non_field_errors": [_("Every item must be a JSON object.")]})
+        result = observations.upsert_observations(indicator, rows, by=self.principal)
+        return Response(result.as_dict())
+
+    @staticmethod
+    def bulk_limit():
+        from django.conf import settings
+
+        return settings.API_MAX_BULK_OBSERVATIONS
+
+
+class ChangesView(TrackerViewMixin, generics.ListAPIView):
+    """Every create, update, delete and transition in commit order, for mirroring. Page with `after`."""
+
+    serializer_class = serializers.EventSerializer
+    queryset = models.Event.objects.all()
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, description="The `cursor` of the last change you have; 0 to start."),
+            OpenApiParameter("limit", int, description="At most this many (default 100, at most 1000)."),
+        ],
+        responses={200: serializers.EventSerializer(many=True)},
+    )
+    def get(self, request, *args, **kwargs):
+        after = _whole_number(request, "after", 0, 0, 2**62)
+        limit = _whole_number(request, "limit", 100, 1, 1000)
+        events = permissions.visible_events(self.principal, models.Event.objects.filter(id__gt=after))
+        page = list(events.order_by("id")[:limit])
+        cursor = page[-1].pk if page else after
+        more = len(page) == limit
+        next_url = request.build_absolute_uri(f"?after={cursor}&limit={limit}") if more else None
+        return Response({"cursor": str(cursor), "next": next_url, "results": self.get_serializer(page, many=True).data})
+
+
+def _whole_number(request, name, default, low, high):
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        message = _("Use a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+        raise exceptions.ValidationError({name: [message]})
+    return int(raw)

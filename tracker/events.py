@@ -1,0 +1,46 @@
+"""Recording domain events (see tracker.models.events): called by the models themselves on save and
+delete, and by bulk operations that bypass save, so every write path leaves exactly one event per change."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.actors import name_of
+from tracker.context import current_actor
+from tracker.models.events import Action, Event, lock_event_order
+
+__all__ = ["Action", "event_for", "record", "record_many"]
+
+
+def event_for(instance, action, data=None, actor=None):
+    """An unsaved Event describing `action` on `instance`."""
+    actor = actor if actor is not None else current_actor()
+    region_id, shared = instance.event_scope()
+    object_type = instance._meta.model_name
+    return Event(
+        name=f"{object_type}.{action}",
+        object_type=object_type,
+        object_id=instance.pk,
+        object_key=instance.event_key()[:120],
+        action=action,
+        occurred_at=timezone.now(),
+        actor_name=name_of(actor) if actor is not None else "",
+        author=actor if isinstance(actor, AbstractBaseUser) else None,
+        api_key=actor if getattr(actor, "is_api_key", False) else None,
+        partner_region_id=region_id,
+        shared=shared,
+        data={"version": getattr(instance, "version", None), **(data or {})},
+    )
+
+
+def record(instance, action, data=None):
+    with transaction.atomic():
+        lock_event_order()
+        return event_for(instance, action, data).save()
+
+
+def record_many(events):
+    """Save prepared events in one statement (bulk upserts)."""
+    with transaction.atomic():
+        lock_event_order()
+        Event.objects.bulk_create(events, batch_size=1000)
