@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from tracker import models
 from tracker.choices import Flow, Frequency, OrganisationKind, ParticipationRole, RegionKind, Side
 from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
+from tracker.roles import sync_roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,7 +27,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+            self.groups.add(_role(name))
+
+
+def _role(name):
+    group = Group.objects.filter(name=name).first()
+    if group is None:  # a transactional test flushed the rows the roles migration made; make them again
+        from django.apps import apps
+
+        sync_roles(apps)
+        group = Group.objects.get(name=name)
+    return group
 
 
 def coordinator(username="coordinator", **kwargs):

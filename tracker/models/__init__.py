@@ -6,6 +6,7 @@ from tracker.models.initiatives import Initiative, Milestone, Participation
 from tracker.models.journal import AppendOnly, StatusUpdate
 from tracker.models.meetings import Meeting
 from tracker.models.reference import Area, Organisation, Region, Source
+from tracker.models.seeding import SeedFingerprint
 from tracker.models.trade import Commodity, InitiativeIndicator, KeyCommodity, Observation, TradeIndicator
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "Region",
+    "SeedFingerprint",
     "Source",
     "StatusUpdate",
     "TradeIndicator",

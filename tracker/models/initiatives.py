@@ -177,7 +177,7 @@ class Initiative(Tracked, Cited):
         return Health(self.health)
 
 
-class Participation(Tracked):
+class Participation(Tracked, Cited):
     """An organisation's part in an initiative, with its IATI role and the side it is on."""
 
     initiative = models.ForeignKey(

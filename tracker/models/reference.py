@@ -72,7 +72,7 @@ class Organisation(Bilingual, Tracked, Cited):
         return self.short_name or self.display_name
 
 
-class Area(Bilingual, Tracked):
+class Area(Bilingual, Tracked, Cited):
     """An area of cooperation, e.g. electric transport or agribusiness."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)

@@ -12,7 +12,7 @@ from tracker.models.history import HistoryContext, history_user
 from tracker.periods import PERIOD_PATTERN, parse_period
 
 
-class Commodity(Bilingual, Tracked):
+class Commodity(Bilingual, Tracked, Cited):
     """A commodity by its Harmonized System heading (HS4)."""
 
     hs_code = models.CharField(_("HS code"), max_length=10, unique=True)
@@ -162,7 +162,7 @@ class KeyCommodity(Tracked, Cited):
         return self.partner_id, True
 
 
-class InitiativeIndicator(Tracked):
+class InitiativeIndicator(Tracked, Cited):
     """Why an initiative should move a trade series, with an optional target."""
 
     initiative = models.ForeignKey(
