@@ -112,7 +112,12 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# The side this installation works for: trade figures are read with it as the reporter.
+HOME_REGION = env_str("HOME_REGION", "BY")
 
 # django-import-export: every import runs in a transaction, so a file with one bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -10,6 +10,9 @@ admin.site.site_title = _("Cooperation tracker")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("", include("tracker.web.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,48 +1,13 @@
 """Query filters of the API (django-filter). Bad values give a 400 naming the parameter."""
 
+__all__ = ["InitiativeFilter", "search"]  # shared with the pages; defined in tracker.filters
+
 import django_filters as filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker import models
-from tracker.choices import Health, MilestoneKind, MilestoneState, Status
-
-MAX_SEARCH_LENGTH = 200
-
-
-def _search(queryset, fields, value):
-    value = value.strip()[:MAX_SEARCH_LENGTH]
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__icontains": value})
-    return queryset.filter(query) if value else queryset
-
-
-class InitiativeFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Status.choices, help_text=_("Repeat for several."))
-    health = filters.MultipleChoiceFilter(choices=Health.choices)
-    area = filters.CharFilter(field_name="area__code", help_text=_("Area code."))
-    region = filters.CharFilter(field_name="partner_region__code", help_text=_("Partner region ISO code."))
-    owner = filters.CharFilter(field_name="owner__username", help_text=_("Owner's username."))
-    organisation = filters.NumberFilter(method="filter_organisation", help_text=_("Participating organisation id."))
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Has an open milestone past due."))
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    q = filters.CharFilter(method="filter_q", max_length=MAX_SEARCH_LENGTH, help_text=_("Text search."))
-
-    class Meta:
-        model = models.Initiative
-        fields = []
-
-    def filter_organisation(self, queryset, name, value):
-        taking_part = models.Participation.objects.filter(initiative=OuterRef("pk"), organisation_id=value)
-        return queryset.filter(Exists(taking_part))
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = queryset.with_overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
-
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, ("code", "title", "summary"), value)
+from tracker.choices import MilestoneKind, MilestoneState
+from tracker.filters import InitiativeFilter, search
 
 
 class InitiativePartFilter(filters.FilterSet):

@@ -1,0 +1,263 @@
+"""The coordinator pages through the real stack: every page for every role, with a constant query count."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tracker import workflow
+from tracker.choices import Flow, Frequency, Qualifier, Status
+from tracker.models import Initiative, Milestone
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["viewer", "owner", "analyst", "admin"]
+
+
+def make_world(size):
+    """`size` initiatives owned by `owner`, each with a participation, an overdue milestone, a journal entry and
+    a linked indicator with figures: enough that any per-row query would show in the counts."""
+    owner = factories.coordinator("owner")
+    users = {
+        "owner": owner,
+        "viewer": factories.viewer(),
+        "analyst": factories.analyst(),
+        "admin": factories.superuser(),
+    }
+    region = factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast")
+    home = factories.RegionFactory(code="BY", name="Belarus", kind="country")
+    indicators = {
+        flow: factories.TradeIndicatorFactory(
+            code=f"turnover-{flow}", reporter=home, partner=region, flow=flow, frequency=Frequency.YEAR
+        )
+        for flow in (Flow.TURNOVER, Flow.EXPORT)
+    }
+    quarterly = factories.TradeIndicatorFactory(
+        code="quarterly", reporter=home, partner=region, flow=Flow.TURNOVER, frequency=Frequency.QUARTER
+    )
+    for year in range(2015, 2015 + size):
+        for indicator in indicators.values():
+            factories.ObservationFactory(indicator=indicator, period=str(year), qualifier=Qualifier.APPROXIMATELY)
+        factories.ObservationFactory(indicator=quarterly, period=f"{year}-Q1")
+    for number in range(size):
+        initiative = factories.InitiativeFactory(code=f"item-{number}", owner=owner, partner_region=region)
+        factories.ParticipationFactory(initiative=initiative)
+        factories.MilestoneFactory(initiative=initiative, due_date=datetime.date(2020, 1, 1))
+        factories.InitiativeIndicatorFactory(initiative=initiative, indicator=indicators[Flow.TURNOVER])
+        workflow.transition(initiative, Status.UNDER_STUDY, by=owner, note="started")
+    return users
+
+
+def pages():
+    return {
+        "dashboard": reverse("dashboard"),
+        "list": reverse("initiative-list") + "?status=under_study&q=item",
+        "detail": reverse("initiative-detail", args=["item-0"]),
+        "indicators": reverse("indicator-list"),
+        "indicator": reverse("indicator-detail", args=["turnover-turnover"]),
+        "briefing": reverse("briefing") + "?region=RU-LIP&since=2020-01-01",
+        "export": reverse("initiative-list") + "?status=under_study&export=csv",
+    }
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+# Queries per page: 2 for the session and its user, then the page's own. Pinned so any N+1 shows up.
+EXPECTED = {
+    "dashboard": 11,  # 2 + status, health, area counts, busiest region and its row, yearly, quarterly, overdue, recent
+    "list": 8,  # 2 + four filter choice lists (area, region, owner, organisation), count, page
+    "indicators": 3,  # 2 + indicators with counts
+    "indicator": 4,  # 2 + indicator, observations
+    "briefing": 9,  # 2 + region choices, the chosen region, yearly, quarterly, initiatives, changes, overdue
+    "export": 3,  # 2 + one streamed query
+}
+# 2 + initiative, links, their figures, participants, milestones, journal; + the user's and group permissions
+# (not for a superuser); + organisation choices of the milestone form for whoever may change the initiative.
+DETAIL = {"owner": 11, "admin": 9, "viewer": 10, "analyst": 10}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_renders_with_the_same_queries_for_two_rows_and_for_twenty(client, role):
+    users = make_world(2)
+    client.force_login(users[role])
+    small = {name: count_queries(client, url) for name, url in pages().items()}
+    for number in range(2, 20):
+        initiative = factories.InitiativeFactory(code=f"more-{number}", owner=users["owner"])
+        factories.MilestoneFactory(initiative=initiative, due_date=datetime.date(2020, 1, 1))
+        workflow.transition(initiative, Status.UNDER_STUDY, by=users["owner"])
+    large = {name: count_queries(client, url) for name, url in pages().items()}
+    assert small == large
+    assert large == {**EXPECTED, "detail": DETAIL[role]}
+
+
+def test_pages_need_a_login(client):
+    make_world(1)
+    for url in pages().values():
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_viewer_sees_no_edit_forms(client):
+    users = make_world(1)
+    client.force_login(users["viewer"])
+    html = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
+    assert "initiative-status" not in html and 'name="version"' not in html
+    assert reverse("initiative-status", args=["item-0"]) not in html
+
+
+def test_the_owner_sees_only_the_allowed_transitions(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    html = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
+    for allowed in ("agreed", "on_hold", "cancelled"):
+        assert f'value="{allowed}"' in html
+    for refused in ("completed", "in_progress", "proposed"):
+        assert f'value="{refused}"' not in html
+
+
+def post_status(client, code, **data):
+    initiative = Initiative.objects.get(code=code)
+    body = {"to": "", "health": initiative.health, "health_reason": "", "note": "", "version": initiative.version}
+    return client.post(reverse("initiative-status", args=[code]), {**body, **data})
+
+
+def test_the_owner_moves_an_initiative_and_the_journal_shows_it(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    response = post_status(client, "item-0", to="agreed", note="contract signed")
+    assert response.status_code == 302
+    entry = Initiative.objects.get(code="item-0").journal.first()
+    assert (entry.to_status, entry.note, entry.author) == ("agreed", "contract signed", users["owner"])
+    page = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
+    assert "contract signed" in page
+
+
+def test_another_coordinator_cannot_post_a_transition(client):
+    make_world(1)
+    client.force_login(factories.coordinator("other"))
+    journal_before = Initiative.objects.get(code="item-0").journal.count()
+    response = post_status(client, "item-0", to="agreed")
+    assert response.status_code == 403
+    initiative = Initiative.objects.get(code="item-0")
+    assert initiative.status == Status.UNDER_STUDY and initiative.journal.count() == journal_before
+
+
+def test_a_stale_form_is_refused_and_shows_what_changed(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    seen = Initiative.objects.get(code="item-0").version
+    workflow.transition(Initiative.objects.get(code="item-0"), Status.ON_HOLD, by=users["admin"], note="paused")
+    response = post_status(client, "item-0", to="agreed", note="mine", version=seen)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Not saved" in page and "paused" in page
+    initiative = Initiative.objects.get(code="item-0")
+    assert initiative.status == Status.ON_HOLD and not initiative.journal.filter(note="mine").exists()
+
+
+def test_at_risk_without_a_reason_is_refused_naming_the_field(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    response = post_status(client, "item-0", health="at_risk")
+    assert response.status_code == 400
+    assert "a reason is required" in response.content.decode()
+
+
+def test_the_owner_ticks_a_milestone_done_and_a_stale_tick_is_refused(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    milestone = Milestone.objects.get(initiative__code="item-0")
+    url = reverse("milestone-done", args=["item-0", milestone.pk])
+    assert client.post(url, {"version": milestone.version}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.state == "done" and milestone.done_on is not None
+    stale = client.post(url, {"version": milestone.version - 1}, follow=True)
+    assert "changed by someone else" in stale.content.decode()
+
+
+def test_a_coordinator_cannot_tick_another_owners_milestone(client):
+    make_world(1)
+    client.force_login(factories.coordinator("other"))
+    milestone = Milestone.objects.get(initiative__code="item-0")
+    response = client.post(reverse("milestone-done", args=["item-0", milestone.pk]), {"version": milestone.version})
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.state == "open"
+
+
+def test_the_owner_adds_a_milestone(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    url = reverse("milestone-add", args=["item-0"])
+    response = client.post(url, {"kind": "instruction", "title": "Send the draft", "due_date": "2031-05-01"})
+    assert response.status_code == 302
+    assert Milestone.objects.filter(initiative__code="item-0", title="Send the draft").exists()
+    bad = client.post(url, {"kind": "instruction", "title": "", "due_date": "tomorrow"})
+    assert bad.status_code == 400 and Milestone.objects.filter(initiative__code="item-0").count() == 2
+
+
+def test_the_csv_export_holds_exactly_the_filtered_rows(client):
+    users = make_world(3)
+    factories.InitiativeFactory(code="still-proposed", owner=users["owner"])
+    client.force_login(users["viewer"])
+    response = client.get(reverse("initiative-list") + "?status=under_study&export=csv")
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    codes = sorted(line.split(",")[0] for line in lines[1:])
+    assert codes == ["item-0", "item-1", "item-2"]
+
+
+def test_the_xlsx_export_holds_exactly_the_filtered_rows(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    users = make_world(2)
+    client.force_login(users["viewer"])
+    response = client.get(reverse("initiative-list") + "?status=under_study&export=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert sorted(row[0] for row in rows[1:]) == ["item-0", "item-1"]
+
+
+def test_the_indicator_csv_lists_every_figure(client):
+    users = make_world(3)
+    client.force_login(users["viewer"])
+    response = client.get(reverse("indicator-detail", args=["turnover-turnover"]) + "?export=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["2015", "2016", "2017"]
+
+
+def test_money_and_dates_follow_the_language(client):
+    users = make_world(2)
+    client.force_login(users["viewer"])
+    english = client.get(reverse("dashboard")).content.decode()
+    russian = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "USD 1 million" in english or "≈ USD 1 million" in english
+    assert "млн" in russian and 'lang="ru"' in russian
+
+
+def test_bad_filter_values_show_a_message_not_an_error(client):
+    users = make_world(1)
+    client.force_login(users["viewer"])
+    response = client.get(reverse("initiative-list") + "?status=finished&area=nowhere")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_user_text_is_escaped(client):
+    users = make_world(1)
+    Initiative.objects.filter(code="item-0").update(title="<script>alert(1)</script>")
+    client.force_login(users["viewer"])
+    html = client.get(reverse("initiative-list")).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html

@@ -1,0 +1,118 @@
+"""Exports of lists as CSV (streamed, so memory stays flat whatever the size) and XLSX (write-only mode)."""
+
+import csv
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.choices import Health, Priority, Status, Visibility
+
+__all__ = ["FORMATS", "initiatives_response", "observations_response"]
+
+FORMATS = ("csv", "xlsx")
+_CHUNK = 2000
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def _initiative_columns():
+    return [
+        (_("Code"), lambda i: i.code),
+        (_("Title"), lambda i: i.title),
+        (_("Area"), lambda i: str(i.area)),
+        (_("Partner region"), lambda i: i.partner_region.code),
+        (_("Status"), lambda i: Status(i.status).label),
+        (_("Health"), lambda i: Health(i.health).label),
+        (_("Health reason"), lambda i: i.health_reason),
+        (_("Priority"), lambda i: Priority(i.priority).label),
+        (_("Owner"), lambda i: i.owner.username if i.owner else ""),
+        (_("Visibility"), lambda i: Visibility(i.visibility).label),
+        (_("Planned start"), lambda i: i.planned_start or ""),
+        (_("Planned end"), lambda i: i.planned_end or ""),
+        (_("Updated"), lambda i: timezone.localtime(i.updated_at).strftime("%Y-%m-%d %H:%M")),
+    ]
+
+
+def _rows(queryset, columns):
+    yield [str(title) for title, _value in columns]
+    for item in queryset.iterator(chunk_size=_CHUNK):
+        yield [_cell(value(item)) for _title, value in columns]
+
+
+def _cell(value):
+    text = str(value)
+    # A cell starting with = + - @ is a formula to spreadsheet programs: neutralise it (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_response(rows, filename):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_response(rows, filename):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it once sent)
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def initiatives_response(queryset, fmt):
+    rows = _rows(queryset, _initiative_columns())
+    filename = f"initiatives-{timezone.localdate():%Y-%m-%d}"
+    return _csv_response(rows, filename) if fmt == "csv" else _xlsx_response(rows, filename)
+
+
+def observations_response(indicator, observations):
+    header = [
+        _("Period"),
+        _("Value"),
+        _("Currency"),
+        _("Qualifier"),
+        _("Derived"),
+        _("Formula"),
+        _("Source"),
+        _("Note"),
+    ]
+    rows = [
+        [
+            o.period,
+            str(o.value),
+            indicator.currency,
+            o.qualifier,
+            "yes" if o.is_derived else "",
+            _cell(o.formula),
+            o.source.key if o.source_id else "",
+            _cell(o.note),
+        ]
+        for o in observations
+    ]
+    return _csv_response([header, *rows], indicator.code)

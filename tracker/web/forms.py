@@ -1,0 +1,59 @@
+"""Forms of the coordinator pages. Choices come from the workflow; saving goes through the domain."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tracker import workflow
+from tracker.choices import Health, MilestoneKind
+from tracker.models import Milestone
+
+
+class StatusUpdateForm(forms.Form):
+    """Change status and/or health. Only the transitions allowed from the current status are offered."""
+
+    to = forms.ChoiceField(label=_("New status"), required=False)
+    health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
+    health_reason = forms.CharField(
+        label=_("Health reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the initiative is at risk or off track."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, initiative, actor, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"health": initiative.health, "health_reason": initiative.health_reason, "version": initiative.version},
+        )
+        super().__init__(*args, **kwargs)
+        allowed = workflow.allowed_transitions(initiative, actor)
+        self.fields["to"].choices = [("", _("Keep “%(status)s”") % {"status": initiative.get_status_display()})] + [
+            (status.value, status.label) for status in allowed
+        ]
+
+
+class MilestoneDoneForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "title", "responsible_organisation", "responsible_person", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = MilestoneKind.MILESTONE
+
+
+class BriefingForm(forms.Form):
+    region = forms.ChoiceField(label=_("Partner region"))
+    since = forms.DateField(label=_("Changes since"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(region.code, str(region)) for region in regions]

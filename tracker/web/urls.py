@@ -1,0 +1,15 @@
+from django.urls import path
+
+from tracker.web import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("initiatives/", views.initiative_list, name="initiative-list"),
+    path("initiatives/<slug:code>/", views.initiative_detail, name="initiative-detail"),
+    path("initiatives/<slug:code>/status/", views.update_status, name="initiative-status"),
+    path("initiatives/<slug:code>/milestones/", views.add_milestone, name="milestone-add"),
+    path("initiatives/<slug:code>/milestones/<int:pk>/done/", views.complete_milestone, name="milestone-done"),
+    path("indicators/", views.indicator_list, name="indicator-list"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator-detail"),
+    path("briefing/", views.briefing, name="briefing"),
+]

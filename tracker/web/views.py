@@ -1,0 +1,335 @@
+"""The coordinator pages: what needs attention, what they own, and the briefing for the next meeting.
+
+Plain function views. Each list is one query (plus a fixed few), whatever its length; every change goes
+through the domain (tracker.workflow, tracker.milestones), which checks permissions and stale copies.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker import charts, exports, milestones, permissions, trade, workflow
+from tracker.choices import Flow, Health, Status
+from tracker.errors import StaleVersion, TransitionNotAllowed
+from tracker.filters import InitiativeFilter
+from tracker.models import Area, Initiative, Milestone, Observation, Region, StatusUpdate, TradeIndicator
+from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, StatusUpdateForm
+
+PAGE_SIZE = 25
+ORDERINGS = {
+    "code": ["code"],
+    "-updated": ["-updated_at", "-id"],
+    "planned_end": ["planned_end", "code"],
+    "priority": ["-priority", "code"],
+    "status": ["status", "code"],
+}
+
+
+def _initiatives():
+    overdue = Milestone.objects.overdue().filter(initiative=OuterRef("pk"))
+    return Initiative.objects.select_related("area", "partner_region", "owner").annotate(has_overdue=Exists(overdue))
+
+
+def _partner_region(request):
+    """The partner region a page is about: ?region=CODE, else the one with the most initiatives."""
+    code = request.GET.get("region")
+    if code:
+        return get_object_or_404(Region, code=code)
+    busiest = Initiative.objects.values("partner_region").annotate(n=Count("id")).order_by("-n").first()
+    return Region.objects.filter(pk=busiest["partner_region"]).first() if busiest else None
+
+
+def _trade_panel(partner):
+    if partner is None:
+        return {}
+    flows = trade.yearly_flows(partner)
+    series = [
+        charts.Series.from_observations(Flow(flow).label, observations)
+        for flow, observations in flows.by_flow.items()
+        if observations
+    ]
+    title = _("Trade with %(partner)s by year") % {"partner": partner}
+    chart = (
+        charts.bar_chart(
+            series,
+            title=title,
+            description=_("Turnover, exports, imports and balance in US dollars, by year."),
+            y_label=_("US dollars"),
+        )
+        if series
+        else None
+    )
+    return {
+        "partner": partner,
+        "trade_rows": flows.rows(),
+        "trade_chart": chart,
+        "trade_table": charts.data_table_rows(series),
+        "quarter": trade.latest_quarter(partner),
+    }
+
+
+@login_required
+def dashboard(request):
+    initiatives = Initiative.objects.all()
+    status_counts = dict(initiatives.values_list("status").annotate(n=Count("id")))
+    health_counts = dict(initiatives.values_list("health").annotate(n=Count("id")))
+    areas = initiatives.values("area__code", "area__name", "area__name_ru").annotate(n=Count("id")).order_by("-n")
+    overdue = (
+        Milestone.objects.overdue()
+        .select_related("initiative__owner", "responsible_organisation")
+        .order_by("due_date", "id")[:20]
+    )
+    recent = StatusUpdate.objects.select_related("initiative").order_by("-created_at", "-id")[:10]
+    context = {
+        "by_status": [(status, status_counts.get(status, 0)) for status in Status],
+        "by_health": [(health, health_counts.get(health, 0)) for health in Health],
+        "by_area": [
+            (Area(code=a["area__code"], name=a["area__name"], name_ru=a["area__name_ru"]), a["n"]) for a in areas
+        ],
+        "overdue": overdue,
+        "recent": recent,
+        "today": timezone.localdate(),
+        **_trade_panel(_partner_region(request)),
+    }
+    return render(request, "tracker/dashboard.html", context)
+
+
+@login_required
+def initiative_list(request):
+    filtered = InitiativeFilter(request.GET, queryset=_initiatives(), request=request)
+    ordering = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else "code"
+    rows = filtered.qs.order_by(*ORDERINGS[ordering]) if filtered.is_valid() else Initiative.objects.none()
+    export = request.GET.get("export")
+    if export in exports.FORMATS:
+        return exports.initiatives_response(rows, export)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tracker/initiative_list.html",
+        {"filter": filtered, "page": page, "ordering": ordering, "orderings": ORDERINGS, "query": query.urlencode()},
+    )
+
+
+def _detail_context(request, initiative, **extra):
+    actor = request.user
+    can_change = permissions.can_change_initiative(actor, initiative)
+    links = list(initiative.indicator_links.select_related("indicator"))
+    observations = Observation.objects.filter(indicator__in=[link.indicator_id for link in links]).order_by(
+        "period_start"
+    )
+    by_indicator = {}
+    for observation in observations:
+        by_indicator.setdefault(observation.indicator_id, []).append(observation)
+    for link in links:
+        series = [charts.Series.from_observations(link.indicator.name, by_indicator.get(link.indicator_id, []))]
+        link.chart = charts.line_chart(
+            series, title=link.indicator.name, description=link.rationale or link.indicator.name, y_label="USD"
+        )
+        link.table = charts.data_table_rows(series)
+    context = {
+        "initiative": initiative,
+        "participations": initiative.participations.select_related("organisation"),
+        "milestones": initiative.milestones.select_related("responsible_organisation"),
+        "journal": initiative.journal.all(),
+        "links": links,
+        "can_change": can_change,
+        "today": timezone.localdate(),
+    }
+    if can_change:
+        context.setdefault("status_form", StatusUpdateForm(initiative=initiative, actor=actor))
+        context.setdefault("milestone_form", MilestoneForm())
+    context.update(extra)
+    return context
+
+
+def _get_initiative(code):
+    return get_object_or_404(
+        Initiative.objects.select_related("area", "partner_region", "owner", "origin", "source"), code=code
+    )
+
+
+@login_required
+def initiative_detail(request, code):
+    initiative = _get_initiative(code)
+    return render(request, "tracker/initiative_detail.html", _detail_context(request, initiative))
+
+
+def _require_change(request, initiative):
+    if not permissions.can_change_initiative(request.user, initiative):
+        raise PermissionDenied(_("Only the owner of this initiative or an administrator can change it."))
+
+
+def _changes_since(initiative, version):
+    """What others changed after `version`: journal entries and field changes, for the stale-form message."""
+    journal = list(initiative.journal.filter(version__gt=version).order_by("version"))
+    history = list(initiative.history.filter(version__gt=version).order_by("version"))
+    changes = []
+    for record in history:
+        previous = record.prev_record
+        if previous is None:
+            continue
+        delta = record.diff_against(previous, excluded_fields=["version", "updated_at"])
+        for change in delta.changes:
+            field = Initiative._meta.get_field(change.field)
+            changes.append((record, field.verbose_name, change.old, change.new))
+    return {"journal": journal, "fields": changes}
+
+
+@login_required
+@require_POST
+def update_status(request, code):
+    initiative = _get_initiative(code)
+    _require_change(request, initiative)
+    form = StatusUpdateForm(request.POST, initiative=initiative, actor=request.user)
+    seen = _posted_version(request)
+    if seen is not None and seen != initiative.version:
+        # Checked before the choices: what the user picked may no longer be offered from the new status.
+        context = _detail_context(request, initiative, stale=_changes_since(initiative, seen))
+        return render(request, "tracker/initiative_detail.html", context, status=409)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _apply_status_form(initiative, data, request.user)
+        except StaleVersion:
+            context = _detail_context(
+                request, initiative, status_form=form, stale=_changes_since(initiative, data["version"])
+            )
+            return render(request, "tracker/initiative_detail.html", context, status=409)
+        except (TransitionNotAllowed, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved. The change is in the journal."))
+            return redirect("initiative-detail", code=code)
+    return render(
+        request, "tracker/initiative_detail.html", _detail_context(request, initiative, status_form=form), status=400
+    )
+
+
+def _posted_version(request):
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _apply_status_form(initiative, data, actor):
+    common = {"by": actor, "note": data["note"], "expected_version": data["version"]}
+    if data["to"]:
+        health = data["health"] if data["health"] != initiative.health or data["health_reason"] else None
+        workflow.transition(initiative, data["to"], health=health, health_reason=data["health_reason"], **common)
+    else:
+        workflow.change_health(initiative, data["health"], reason=data["health_reason"], **common)
+
+
+def _add_errors(form, error):
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error("to" if isinstance(error, TransitionNotAllowed) else None, str(error))
+
+
+@login_required
+@require_POST
+def complete_milestone(request, code, pk):
+    milestone = get_object_or_404(Milestone.objects.select_related("initiative"), pk=pk, initiative__code=code)
+    form = MilestoneDoneForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        milestones.complete_milestone(milestone, by=request.user, expected_version=form.cleaned_data["version"])
+    except StaleVersion:
+        messages.error(
+            request,
+            _("“%(title)s” was changed by someone else meanwhile; nothing was saved. Check it and try again.")
+            % {"title": milestone.title},
+        )
+    else:
+        messages.success(request, _("“%(title)s” is done.") % {"title": milestone.title})
+    return redirect("initiative-detail", code=code)
+
+
+@login_required
+@require_POST
+def add_milestone(request, code):
+    initiative = _get_initiative(code)
+    _require_change(request, initiative)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            milestones.add_milestone(initiative, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect("initiative-detail", code=code)
+    context = _detail_context(request, initiative, milestone_form=form)
+    return render(request, "tracker/initiative_detail.html", context, status=400)
+
+
+@login_required
+def indicator_list(request):
+    indicators = TradeIndicator.objects.select_related("reporter", "partner", "commodity").annotate(
+        observation_count=Count("observations")
+    )
+    return render(request, "tracker/indicator_list.html", {"indicators": indicators})
+
+
+@login_required
+def indicator_detail(request, code):
+    indicator = get_object_or_404(TradeIndicator.objects.select_related("reporter", "partner", "commodity"), code=code)
+    observations = list(indicator.observations.select_related("source").order_by("period_start"))
+    if request.GET.get("export") == "csv":
+        return exports.observations_response(indicator, observations)
+    series = [charts.Series.from_observations(indicator.name, observations, indicator.currency)]
+    chart = charts.line_chart(
+        series,
+        title=indicator.name,
+        description=_("%(name)s, %(currency)s, by period.") % {"name": indicator.name, "currency": indicator.currency},
+        y_label=indicator.currency,
+    )
+    sources = {o.source for o in observations if o.source_id}
+    context = {
+        "indicator": indicator,
+        "observations": observations,
+        "chart": chart,
+        "sources": sorted(sources, key=str),
+    }
+    return render(request, "tracker/indicator_detail.html", context)
+
+
+@login_required
+def briefing(request):
+    regions = Region.objects.filter(pk__in=Initiative.objects.values("partner_region")).order_by("code")
+    default_since = timezone.localdate() - datetime.timedelta(days=30)
+    form = BriefingForm(request.GET or None, regions=regions, initial={"since": default_since})
+    if form.is_bound:
+        valid = form.is_valid()
+        partner = regions.filter(code=form.cleaned_data["region"]).first() if valid else None
+        since = form.cleaned_data["since"] if valid else default_since
+    else:
+        partner, since = _partner_region(request), default_since
+    context = {"form": form, "since": since}
+    if partner is not None:
+        initiatives = _initiatives().filter(partner_region=partner).order_by("area__name", "code")
+        context.update(
+            initiatives=initiatives,
+            changes=StatusUpdate.objects.filter(initiative__partner_region=partner, created_at__date__gte=since)
+            .select_related("initiative")
+            .order_by("created_at", "id"),
+            overdue=Milestone.objects.overdue()
+            .filter(initiative__partner_region=partner)
+            .select_related("initiative__owner", "responsible_organisation")
+            .order_by("due_date"),
+            **_trade_panel(partner),
+        )
+    return render(request, "tracker/briefing.html", context)
