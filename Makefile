@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Local development runs with DEBUG on; production sets its own environment (README, "Operating").
 export DEBUG ?= 1
 
-.PHONY: run test lint format migrate seeds users clean venv
+.PHONY: run test test-browser lint format migrate seeds users messages clean venv
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
+
+# Compiled catalogues (.mo) are built here from locale/*/LC_MESSAGES/django.po, never committed.
+messages: venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 migrate: venv
 	$(BIN)/python manage.py migrate --no-input
@@ -25,12 +29,15 @@ seeds: migrate
 users: migrate
 	$(BIN)/python manage.py create_demo_users
 
-run: seeds users
+run: messages seeds users
 	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/); stop with Ctrl-C."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: messages
+	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -42,4 +49,4 @@ format: venv
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

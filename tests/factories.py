@@ -162,7 +162,7 @@ class ObservationFactory(factory.django.DjangoModelFactory):
         model = models.Observation
 
     indicator = factory.SubFactory(TradeIndicatorFactory)
-    period = factory.Sequence(lambda n: str(2000 + n))
+    period = factory.Sequence(lambda n: str(1900 + n % 300))  # stays within the years periods accept
     value = Decimal("1000000.00")
 
 
