@@ -12,10 +12,10 @@ from tracker.models.events import Action, Event, lock_event_order
 __all__ = ["Action", "event_for", "record", "record_many"]
 
 
-def event_for(instance, action, data=None, actor=None):
-    """An unsaved Event describing `action` on `instance`."""
+def event_for(instance, action, data=None, actor=None, scope=None):
+    """An unsaved Event describing `action` on `instance`; `scope` overrides its (region id, shared)."""
     actor = actor if actor is not None else current_actor()
-    region_id, shared = instance.event_scope()
+    region_id, shared = scope or instance.event_scope()
     object_type = instance._meta.model_name
     return Event(
         name=f"{object_type}.{action}",
@@ -33,10 +33,10 @@ def event_for(instance, action, data=None, actor=None):
     )
 
 
-def record(instance, action, data=None):
+def record(instance, action, data=None, scope=None):
     with transaction.atomic():
         lock_event_order()
-        return event_for(instance, action, data).save()
+        return event_for(instance, action, data, scope=scope).save()
 
 
 def record_many(events):

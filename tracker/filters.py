@@ -1,14 +1,18 @@
 """Filtering initiatives: one FilterSet for the pages (as a form) and the API (as query parameters)."""
 
+import datetime
+
 import django_filters as filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from tracker import models
 from tracker.choices import Health, Status
 
-__all__ = ["MAX_SEARCH_LENGTH", "InitiativeFilter", "search"]
+__all__ = ["MAX_SEARCH_LENGTH", "InitiativeFilter", "UpdatedSince", "search"]
 
 MAX_SEARCH_LENGTH = 200
 
@@ -20,6 +24,26 @@ def search(queryset, fields, value):
     for field in fields:
         query |= Q(**{f"{field}__icontains": value})
     return queryset.filter(query) if value else queryset
+
+
+class _UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, handed to the database in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
+    parses (e.g. -19:38), and a time at the edge of the calendar can have no UTC equivalent at all."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return value.astimezone(datetime.UTC) if value is not None else None
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UpdatedSince(filters.IsoDateTimeFilter):
+    field_class = _UtcDateTimeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Only rows changed at or after this time (ISO 8601)."))
+        super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
 
 
 def _owners(request):
@@ -42,7 +66,7 @@ class InitiativeFilter(filters.FilterSet):
         queryset=models.Organisation.objects.all(), method="filter_organisation", label=_("Organisation")
     )
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Has overdue milestones"))
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
+    updated_since = UpdatedSince(label=_("Updated since"))
 
     class Meta:
         model = models.Initiative

@@ -50,6 +50,7 @@ def upsert_observations(indicator, rows, *, by):
         existing = {
             o.period: o for o in Observation.objects.select_for_update().filter(indicator=indicator, period__in=wanted)
         }
+        _refuse_overwriting_derived(wanted, existing)
         to_create, to_update = _diff(indicator, wanted, existing, result)
         now = timezone.now()
         history = {"default_user": user_of(by), "custom_historical_attrs": {"history_actor": name_of(by)}}
@@ -67,6 +68,20 @@ def upsert_observations(indicator, rows, *, by):
             + [events.event_for(o, events.Action.UPDATED, actor=by) for o in to_update]
         )
     return result
+
+
+def _refuse_overwriting_derived(wanted, existing):
+    periods = list(wanted)
+    errors = {
+        str(periods.index(period)): {
+            "period": _("%(period)s is derived by the formula %(formula)s; change its inputs instead.")
+            % {"period": period, "formula": existing[period].formula}
+        }
+        for period in periods
+        if period in existing and existing[period].is_derived
+    }
+    if errors:
+        raise InvalidRows(errors)
 
 
 def _diff(indicator, wanted, existing, result):
@@ -114,9 +129,10 @@ def _row(indicator, row, sources):
     except ValueError as error:
         errors["period"] = str(error)
     try:
-        fields["value"] = Decimal(str(row.get("value"))).quantize(Decimal("0.01"))
-        if not fields["value"].is_finite() or abs(fields["value"]) >= Decimal("1e16"):
+        value = Decimal(str(row.get("value")))
+        if not value.is_finite() or abs(value) >= Decimal("1e16") or value.as_tuple().exponent < -2:
             raise InvalidOperation
+        fields["value"] = value.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         errors["value"] = _("Give a number below 10^16 with at most two decimals.")
     qualifier = row.get("qualifier") or Qualifier.EXACT

@@ -1,0 +1,35 @@
+"""Tests of the HTTP API (/api/v1/). Small helpers shared by the test modules live here; fixtures in conftest."""
+
+from rest_framework.test import APIClient
+
+PROBLEM = "application/problem+json"
+
+
+def key_client(token):
+    """An APIClient that sends `Authorization: Bearer <token>` with every request."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def user_client(user):
+    """An APIClient signed in as `user` (as a session would be, without the login round trip)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def if_match(version):
+    """Request headers naming the ETag of `version`, as a client copies it from a GET."""
+    return {"HTTP_IF_MATCH": f'"{version}"'}
+
+
+def assert_problem(response, status):
+    """`response` is an RFC 9457 problem with `status`; return its body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM, response["Content-Type"]
+    body = response.json()
+    assert {"type", "title", "status", "detail"} <= body.keys(), body
+    assert body["status"] == status
+    assert body["detail"]
+    return body

@@ -166,3 +166,14 @@ def test_the_journal_names_the_key_that_transitioned():
     assert entry.api_key.name == "write" and entry.author is None
     history = world.shared.history.first()
     assert history.history_actor == "API key write"
+
+
+@pytest.mark.parametrize("change", [{"partner_region": "RU-VOR"}, {"visibility": "internal"}, {"owner": "other"}])
+def test_a_write_key_cannot_move_unshare_or_give_away_an_initiative(change):
+    world = World()
+    response = world.client("write_key").patch(
+        "/api/v1/initiatives/shared-one/", change, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 403
+    world.shared.refresh_from_db()
+    assert (world.shared.partner_region, world.shared.visibility, world.shared.version) == (world.lipetsk, "shared", 1)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
-from tracker.api.errors import PreconditionFailed, PreconditionRequired
+from tracker.api.errors import PreconditionRequired
 from tracker.errors import StaleVersion
 
 __all__ = ["VersionedMixin", "etag_of", "expected_version"]
@@ -65,7 +65,8 @@ class VersionedMixin:
         # A conditional DELETE: if anyone saved since `seen` was read, nothing is deleted.
         deleted, _by_model = type(instance).objects.filter(pk=instance.pk, version=seen).delete()
         if not deleted:
-            raise PreconditionFailed(str(StaleVersion(instance, seen, None)))
+            current = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True).first()
+            raise StaleVersion(instance, seen, current)
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
@@ -78,5 +79,5 @@ class VersionedMixin:
     def _check_if_match(self, instance):
         seen = expected_version(self.request)
         if seen != instance.version:
-            raise PreconditionFailed(str(StaleVersion(instance, seen, instance.version)))
+            raise StaleVersion(instance, seen, instance.version)  # a 412 naming the current version
         return seen

@@ -4,6 +4,7 @@ is ever an HTML page or a stack trace."""
 
 import logging
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -20,6 +21,7 @@ __all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_e
 logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"
+NON_FIELD = "non_field_errors"  # DRF's key for errors about the whole body (api_settings.NON_FIELD_ERRORS_KEY)
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -64,11 +66,13 @@ def _domain_problem(exc):
         allowed = [str(value) for value in exc.allowed]
         return problem(409, "transition-not-allowed", _("Transition not allowed"), str(exc), allowed=allowed)
     if isinstance(exc, StaleVersion):
-        return problem(412, "stale", _("Precondition failed"), str(exc), current_version=exc.current)
+        return problem(412, "stale", _title(412), str(exc), current_version=exc.current)
     if isinstance(exc, InvalidRows):
         return problem(400, "invalid-rows", _("Invalid input"), str(exc), errors={"rows": exc.errors})
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
+        # A model-wide check (a constraint) is reported under the same key as the serializer's own.
+        errors = {NON_FIELD if field == NON_FIELD_ERRORS else field: messages for field, messages in errors.items()}
         return problem(400, "invalid", _("Invalid input"), _first_message(errors), errors=errors)
     return None
 
@@ -76,14 +80,16 @@ def _domain_problem(exc):
 def _api_problem(exc, response):
     detail = exc.detail
     extra = {}
+    title = _title(exc.status_code)
     if isinstance(exc, exceptions.ValidationError):
-        errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        errors = detail if isinstance(detail, dict) else {NON_FIELD: detail}
         extra["errors"] = errors
         text = _first_message(errors)
+        title = _("Invalid input")  # one title per problem type, as for the domain's own validation errors
     else:
         text = str(detail)
     slug = exc.default_code.replace("_", "-") if isinstance(exc.default_code, str) else "error"
-    result = problem(exc.status_code, slug, _title(exc.status_code), text, **extra)
+    result = problem(exc.status_code, slug, title, text, **extra)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if response is not None and header in response:
             result[header] = response[header]
@@ -102,7 +108,7 @@ def _first_message(errors):
         message = messages
         while isinstance(message, list | dict):
             message = next(iter(message.values() if isinstance(message, dict) else message), "")
-        return f"{field}: {message}" if field != "non_field_errors" else str(message)
+        return f"{field}: {message}" if field != NON_FIELD else str(message)
     return _("Invalid input.")
 
 

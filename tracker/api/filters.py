@@ -1,18 +1,26 @@
 """Query filters of the API (django-filter). Bad values give a 400 naming the parameter."""
 
-__all__ = ["InitiativeFilter", "search"]  # shared with the pages; defined in tracker.filters
-
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from tracker import models
 from tracker.choices import MilestoneKind, MilestoneState
-from tracker.filters import InitiativeFilter, search
+from tracker.filters import InitiativeFilter, UpdatedSince
+
+__all__ = [
+    "IndicatorFilter",
+    "IndicatorLinkFilter",
+    "InitiativeFilter",  # shared with the pages, defined in tracker.filters
+    "MilestoneFilter",
+    "ObservationFilter",
+    "ParticipationFilter",
+    "UpdatedSinceFilter",
+]
 
 
 class InitiativePartFilter(filters.FilterSet):
     initiative = filters.CharFilter(field_name="initiative__code", help_text=_("Initiative code."))
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSince()
 
 
 class MilestoneFilter(InitiativePartFilter):
@@ -47,7 +55,7 @@ class IndicatorFilter(filters.FilterSet):
     flow = filters.CharFilter(field_name="flow")
     frequency = filters.CharFilter(field_name="frequency")
     commodity = filters.CharFilter(field_name="commodity__hs_code")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSince()
 
     class Meta:
         model = models.TradeIndicator
@@ -57,7 +65,7 @@ class IndicatorFilter(filters.FilterSet):
 class ObservationFilter(filters.FilterSet):
     period_from = filters.DateFilter(field_name="period_start", lookup_expr="gte")
     period_to = filters.DateFilter(field_name="period_start", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSince()
 
     class Meta:
         model = models.Observation
@@ -65,4 +73,4 @@ class ObservationFilter(filters.FilterSet):
 
 
 class UpdatedSinceFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSince()

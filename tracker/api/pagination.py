@@ -10,6 +10,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -33,7 +34,10 @@ class KeysetPagination(BasePagination):
         queryset = queryset.order_by(*[f"-{name}" if desc else name for name, desc in self.fields])
         position = self._decode(request.query_params.get(self.cursor_param))
         if position is not None:
-            queryset = queryset.filter(self._after(position))
+            try:
+                queryset = queryset.filter(self._after(position))
+            except (ValueError, TypeError, DjangoValidationError):  # a value of the wrong type for its field
+                raise self._invalid_cursor() from None
         rows = list(queryset[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         self.page = rows[: self.page_size]
@@ -110,9 +114,12 @@ class KeysetPagination(BasePagination):
             if not isinstance(values, list) or len(values) != len(self.fields):
                 raise ValueError
             return [_decode_value(value) for value in values]
-        except (ValueError, TypeError, UnicodeDecodeError):
-            message = _("Invalid cursor: use the `next` link of the previous page, with the same ordering.")
-            raise exceptions.ValidationError({self.cursor_param: [message]}) from None
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+            raise self._invalid_cursor() from None
+
+    def _invalid_cursor(self):
+        message = _("Invalid cursor: use the `next` link of the previous page, with the same ordering.")
+        return exceptions.ValidationError({self.cursor_param: [message]})
 
     def to_html(self):  # the browsable API shows the `next` link in the body
         return ""
@@ -133,10 +140,13 @@ def _encode_value(value):
 def _decode_value(value):
     if isinstance(value, dict):
         parsed = parse_datetime(value["dt"]) if "dt" in value else parse_date(value["d"])
-        if parsed is None:
+        if parsed is None or ("dt" in value and parsed.tzinfo is None):  # _encode_value writes aware times
             raise ValueError
         return parsed
-    if value is not None and not isinstance(value, int | str):
+    # Otherwise only what _encode_value writes: codes and 64-bit ids (never null: no order key is nullable).
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
         raise ValueError
     return value
 

@@ -350,6 +350,14 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["cursor", "event", "object_type", "object_id", "key", "action", "time", "author", "data"]
 
 
+class ChangesPageSerializer(serializers.Serializer):
+    """One page of /changes/: the events, the cursor to ask `after` next time, and a link while more wait."""
+
+    cursor = serializers.CharField(help_text="The `cursor` of the last event here; send it as `after` next time.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, while this one was full; else null.")
+    results = EventSerializer(many=True)
+
+
 @extend_schema_field(OpenApiTypes.OBJECT)
 class AnyObject(serializers.JSONField):
     pass

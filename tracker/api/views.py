@@ -139,11 +139,14 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
         super().perform_create(serializer)
 
     def perform_update(self, serializer):
-        changes_owner = "owner" in serializer.validated_data and (
-            serializer.validated_data["owner"] != serializer.instance.owner
-        )
-        if changes_owner and not permissions.can_change_any_initiative(self.principal):
+        changed = {
+            field for field, value in serializer.validated_data.items() if getattr(serializer.instance, field) != value
+        }
+        if "owner" in changed and not permissions.can_change_any_initiative(self.principal):
             raise exceptions.PermissionDenied(_("Only an administrator can give an initiative to another owner."))
+        if getattr(self.principal, "is_api_key", False) and changed & {"partner_region", "visibility", "owner"}:
+            # A partner may update what is shared with it, not take it out of its own view or give it away.
+            raise exceptions.PermissionDenied(_("Partner keys cannot change the region, visibility or owner."))
         super().perform_update(serializer)
 
     def perform_destroy(self, instance):
@@ -284,7 +287,7 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
         return settings.API_MAX_BULK_OBSERVATIONS
 
 
-class ChangesView(TrackerViewMixin, generics.ListAPIView):
+class ChangesView(TrackerViewMixin, generics.GenericAPIView):
     """Every create, update, delete and transition in commit order, for mirroring. Page with `after`."""
 
     serializer_class = serializers.EventSerializer
@@ -293,10 +296,19 @@ class ChangesView(TrackerViewMixin, generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("after", int, description="The `cursor` of the last change you have; 0 to start."),
-            OpenApiParameter("limit", int, description="At most this many (default 100, at most 1000)."),
+            OpenApiParameter(
+                "after",
+                {"type": "integer", "minimum": 0},
+                description="The `cursor` of the last change you have; 0 to start.",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 1000},
+                description="At most this many (default 100, at most 1000).",
+            ),
         ],
-        responses={200: serializers.EventSerializer(many=True)},
+        responses={200: serializers.ChangesPageSerializer},
+        operation_id="v1_changes_list",
     )
     def get(self, request, *args, **kwargs):
         after = _whole_number(request, "after", 0, 0, 2**62)

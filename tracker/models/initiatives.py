@@ -1,7 +1,7 @@
 """Initiatives and what hangs off them: participating organisations and milestones/instructions."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -134,13 +134,23 @@ class Initiative(Tracked, Cited):
             instance._stored_status = instance.status
         if "visibility" in instance.__dict__:
             instance._stored_visibility = instance.visibility
+        if "partner_region_id" in instance.__dict__:
+            instance._stored_region_id = instance.partner_region_id
         return instance
 
     def save(self, *args, **kwargs):
         self._refuse_status_change_outside_workflow()
-        super().save(*args, **kwargs)
+        from tracker import events  # imported here: tracker.events imports the models
+
+        moved_from = getattr(self, "_stored_region_id", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if moved_from not in (None, self.partner_region_id) and self._was_shared():
+                # Partners restricted to the old region must hear that it left them, so their mirror drops it.
+                events.record(self, events.Action.UPDATED, {"moved_from_region": moved_from}, scope=(moved_from, True))
         self._stored_status = self.status
         self._stored_visibility = self.visibility
+        self._stored_region_id = self.partner_region_id
         self._workflow_transition = False
 
     def _refuse_status_change_outside_workflow(self):
@@ -163,10 +173,12 @@ class Initiative(Tracked, Cited):
     def is_shared(self):
         return self.visibility in (Visibility.SHARED, Visibility.PUBLIC)
 
+    def _was_shared(self):
+        return getattr(self, "_stored_visibility", None) in (Visibility.SHARED, Visibility.PUBLIC)
+
     def event_scope(self):
         # An initiative withdrawn from partners still tells them once, so their mirror can drop it.
-        was_shared = getattr(self, "_stored_visibility", None) in (Visibility.SHARED, Visibility.PUBLIC)
-        return self.partner_region_id, self.is_shared or was_shared
+        return self.partner_region_id, self.is_shared or self._was_shared()
 
     @property
     def status_choice(self):

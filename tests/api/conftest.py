@@ -1,0 +1,86 @@
+"""The cast of the API tests: a partner region and another one, a shared and an internal initiative there, and
+API keys (read, write, write-but-restricted to one region) with clients that send them."""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests import factories
+from tests.api import key_client, user_client
+from tracker.choices import RegionKind, Visibility
+from tracker.models import ApiKey
+
+
+@pytest.fixture(autouse=True)
+def _full_throttle_budget():
+    """Throttle counts live in the cache: every test starts with a full request budget."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    """An anonymous client; call `.credentials(...)` or `.force_authenticate(...)` to become someone."""
+    return APIClient()
+
+
+@pytest.fixture
+def make_key(db):
+    """make_key(name=None, *, write=False, region=None, **fields) -> (ApiKey, token)."""
+    numbers = itertools.count(1)
+
+    def make(name=None, *, write=False, region=None, **fields):
+        return ApiKey.issue(name or f"partner-{next(numbers)}", can_write=write, region=region, **fields)
+
+    return make
+
+
+@pytest.fixture
+def partner_region(db):
+    return factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast", kind=RegionKind.SUBDIVISION)
+
+
+@pytest.fixture
+def other_region(db):
+    return factories.RegionFactory(code="RU-VOR", name="Voronezh Oblast", kind=RegionKind.SUBDIVISION)
+
+
+@pytest.fixture
+def shared_initiative(owner, partner_region):
+    """Owned by `owner`, shared with partners in RU-LIP."""
+    return factories.InitiativeFactory(
+        code="shared-one", owner=owner, partner_region=partner_region, visibility=Visibility.SHARED
+    )
+
+
+@pytest.fixture
+def internal_initiative(owner, partner_region):
+    """Owned by `owner`, in RU-LIP but never shown to partner keys."""
+    return factories.InitiativeFactory(
+        code="internal-one", owner=owner, partner_region=partner_region, visibility=Visibility.INTERNAL
+    )
+
+
+@pytest.fixture
+def read_client(make_key):
+    return key_client(make_key("reader")[1])
+
+
+@pytest.fixture
+def write_client(make_key):
+    return key_client(make_key("writer", write=True)[1])
+
+
+@pytest.fixture
+def regional_client(make_key, partner_region):
+    """A write key restricted to RU-LIP."""
+    return key_client(make_key("lipetsk", write=True, region=partner_region)[1])
+
+
+@pytest.fixture
+def superuser_client(admin_user):
+    """A superuser's API session."""
+    return user_client(admin_user)

@@ -1,0 +1,123 @@
+"""The OpenAPI document at /api/schema/ describes the API as it behaves: a property-based run (schemathesis)
+sends generated requests to every operation and checks each answer against the document."""
+
+import re
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from tracker.models import ApiKey
+from tracker.seeds import load_seeds
+
+pytestmark = pytest.mark.django_db
+
+ERROR_CODES = {"401", "403", "404", "409", "412", "428", "429"}
+
+
+def test_the_schema_is_served_to_anyone_as_openapi_3(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["ApiKey"]["description"],
+    }
+    documented = {
+        code for path in document["paths"].values() for operation in path.values() for code in operation["responses"]
+    }
+    assert documented >= ERROR_CODES
+
+
+def test_every_write_documents_its_refusals_as_problems(api_client):
+    document = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    patch = document["paths"]["/api/v1/initiatives/{code}/"]["patch"]["responses"]
+
+    assert {"400", "401", "403", "404", "409", "412", "428", "429"} <= set(patch)
+    assert list(patch["412"]["content"]) == ["application/problem+json"]
+
+
+def test_versioned_resources_document_their_conditional_headers(api_client):
+    paths = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    for path in ("/api/v1/initiatives/{code}/", "/api/v1/milestones/{id}/"):
+        for method in ("put", "patch", "delete"):
+            headers = {p["name"]: p for p in paths[path][method]["parameters"] if p["in"] == "header"}
+            assert headers["If-Match"]["required"] is True, (method, path)
+        read = paths[path]["get"]
+        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p["in"] == "header"]
+        assert "ETag" in read["responses"]["200"]["headers"]
+        assert "ETag" in read["responses"]["304"]["headers"]
+    # Reference data carries no version header, so it promises no 304.
+    assert "304" not in paths["/api/v1/regions/{code}/"]["get"]["responses"]
+
+
+def test_the_docs_page_serves_swagger_ui_from_this_server_not_a_cdn(api_client, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # as with DEBUG on; in production `collectstatic` gathers the files
+
+    response = api_client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn" not in html.lower() and "unpkg.com" not in html
+    assets = set(re.findall(r"/static/(drf_spectacular_sidecar/[^\"']+)", html))
+    assert {asset.rsplit("/", 1)[1] for asset in assets} >= {"swagger-ui.css", "swagger-ui-bundle.js"}
+    for asset in assets:
+        assert finders.find(asset), f"{asset} is not among the static files"
+        served = api_client.get(f"/static/{asset}")
+        assert served.status_code == 200, asset
+        served.close()
+
+
+# --- the property-based run -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema_token(django_db_setup, django_db_blocker):
+    """The data the generated requests meet, the seeds, and a write key to send them with: loaded once for the
+    module in a transaction rolled back after it (like Django's setUpTestData); each test's own changes are
+    rolled back in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_seeds(django_settings.BASE_DIR / "seeds")
+        yield ApiKey.issue("schemathesis", can_write=True)[1]
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_connection():
+    """Django's WSGI handler closes the database connection when a request ends, and with it the test's
+    transaction; its test client keeps it open. The property-based run calls the WSGI handler, so do the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+# Loaded once, when the tests are collected: generating the document reads no data. (`from_fixture` would
+# load it per test, but schemathesis 4.32's lazy loader does not run under pytest 9.)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
+def test_every_operation_answers_as_documented(case, schema_token, shared_connection):
+    cache.clear()  # generated requests are many; the throttle is not under test here
+    response = case.call(headers={"Authorization": f"Bearer {schema_token}"})
+
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance, status_code_conformance])
