@@ -63,7 +63,10 @@ class InitiativeFilter(filters.FilterSet):
     )
     owner = filters.ModelChoiceFilter(queryset=_owners, to_field_name="username", label=_("Owner"))
     organisation = filters.ModelChoiceFilter(
-        queryset=models.Organisation.objects.all(), method="filter_organisation", label=_("Organisation")
+        field_name="participations__organisation",  # for the schema; filtering is done by the method
+        queryset=models.Organisation.objects.all(),
+        method="filter_organisation",
+        label=_("Organisation"),
     )
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Has overdue milestones"))
     updated_since = UpdatedSince(label=_("Updated since"))
