@@ -121,3 +121,10 @@ def test_every_operation_answers_as_documented(case, schema_token, shared_connec
     response = case.call(headers={"Authorization": f"Bearer {schema_token}"})
 
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance, status_code_conformance])
+
+
+def test_the_schema_generates_without_a_warning_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
