@@ -1,0 +1,6 @@
+"""The Django admin for every tracker model, one module per group of models.
+
+Importing this package registers the admins (Django's autodiscovery imports `tracker.admin`).
+"""
+
+from tracker.admin import access, initiatives, journal, reference, trade  # noqa: F401  (registers the admins)

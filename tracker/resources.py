@@ -1,0 +1,162 @@
+"""django-import-export resources: how initiatives and observations look in CSV and XLSX files.
+
+Rows are identified by stable codes, never database ids; foreign keys are written as codes too. Every
+bad value becomes a row error naming the column and what to write instead, and the admin imports a file
+only if every row is valid (tracker.admin.importing.TrackerImportExportMixin).
+"""
+
+from decimal import InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from tracker.choices import Priority, Qualifier, Visibility
+from tracker.models import Area, Initiative, Observation, Region, Source, TradeIndicator
+
+__all__ = ["InitiativeResource", "ObservationResource"]
+
+
+class CodeWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the target's code; an unknown code is a field error, not a crash."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("There is no %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
+
+
+class StrictDecimalWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("“%(value)s” is not a number; write it like 1234.56.") % {"value": value}) from None
+
+
+class ChoiceWidget(widgets.Widget):
+    """One of a fixed set of codes; blank means `default`."""
+
+    def __init__(self, choices, default, **kwargs):
+        super().__init__(**kwargs)
+        self.choices, self.default = choices, default
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return self.default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet's number cell: 2.0 means 2
+        text = str(value).strip()
+        for choice in self.choices:
+            if text == str(choice.value):
+                return choice.value
+        allowed = ", ".join(str(choice.value) for choice in self.choices)
+        raise ValueError(
+            _("“%(value)s” is not allowed here; use one of: %(allowed)s.") % {"value": text, "allowed": allowed}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """Yes or no; blank means no. Anything else is an error rather than a silent “no”."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES:
+            return False
+        if value in self.TRUE_VALUES or value in self.FALSE_VALUES:
+            return value in self.TRUE_VALUES
+        raise ValueError(_("“%(value)s” is not yes or no; write 1 or 0.") % {"value": value})
+
+
+def _code_field(attribute, model, field):
+    return fields.Field(attribute=attribute, column_name=attribute, widget=CodeWidget(model, field))
+
+
+class TrackerResource(resources.ModelResource):
+    def get_instance(self, instance_loader, row):
+        # An unknown code in an identifying column means "no such row yet"; the same column's field
+        # validation then reports the code as a row error instead of an unexplained crash.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
+
+class ObservationResource(TrackerResource):
+    indicator = _code_field("indicator", TradeIndicator, "code")
+    value = fields.Field(attribute="value", column_name="value", widget=StrictDecimalWidget())
+    qualifier = fields.Field(
+        attribute="qualifier", column_name="qualifier", widget=ChoiceWidget(Qualifier, Qualifier.EXACT)
+    )
+    is_derived = fields.Field(attribute="is_derived", column_name="is_derived", widget=StrictBooleanWidget())
+    source = _code_field("source", Source, "key")
+
+    class Meta:
+        model = Observation
+        fields = (
+            "indicator",
+            "period",
+            "value",
+            "qualifier",
+            "is_derived",
+            "formula",
+            "note",
+            "source",
+            "source_detail",
+        )
+        import_id_fields = ("indicator", "period")
+        clean_model_instances = True  # runs Observation.clean: the period must fit the indicator's frequency
+        skip_unchanged = True
+        report_skipped = True
+
+
+class InitiativeResource(TrackerResource):
+    area = _code_field("area", Area, "code")
+    partner_region = _code_field("partner_region", Region, "code")
+    owner = _code_field("owner", get_user_model(), "username")
+    source = _code_field("source", Source, "key")
+    priority = fields.Field(
+        attribute="priority", column_name="priority", widget=ChoiceWidget(Priority, Priority.MEDIUM)
+    )
+    visibility = fields.Field(
+        attribute="visibility", column_name="visibility", widget=ChoiceWidget(Visibility, Visibility.INTERNAL)
+    )
+    # Exported so a file shows where each initiative stands, never imported: status and health change
+    # only through tracker.workflow, and the version only by saving.
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    health = fields.Field(attribute="health", column_name="health", readonly=True)
+    health_reason = fields.Field(attribute="health_reason", column_name="health_reason", readonly=True)
+    version = fields.Field(attribute="version", column_name="version", readonly=True, widget=widgets.IntegerWidget())
+
+    class Meta:
+        model = Initiative
+        fields = (
+            "code",
+            "title",
+            "summary",
+            "area",
+            "partner_region",
+            "priority",
+            "owner",
+            "visibility",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "source",
+            "source_detail",
+            "status",
+            "health",
+            "health_reason",
+            "version",
+        )
+        import_id_fields = ("code",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
