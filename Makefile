@@ -29,8 +29,13 @@ seeds: migrate
 users: migrate
 	$(BIN)/python manage.py create_demo_users
 
+# A task worker runs beside the server, as in production, so webhook retries wait out their backoff; emails are
+# printed here (console backend). It does not reload on code changes: restart `make run` after changing tasks.
 run: messages seeds users
-	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/); stop with Ctrl-C."
+	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/), with a task worker (db_worker) sending"
+	@echo "notifications and webhooks; emails are printed here. Stop both with Ctrl-C."
+	@$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: messages

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "tracker",
 ]
 
@@ -175,3 +177,49 @@ SPECTACULAR_SETTINGS = {
         "HealthEnum": "tracker.choices.Health",
     },
 }
+
+# --- background work: notifications and webhooks (tracker.outbox, README "Notifications and webhooks") ---------
+
+# django-tasks: "db" queues tasks in the database, where `manage.py db_worker` processes run them (as many as
+# you like, on as many machines); "immediate" runs each task in the process that queues it, after the commit
+# (development only: webhook retries then wait for the next change instead of their backoff).
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not a task backend: use db (run `manage.py db_worker`) "
+        "or immediate (development only)."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# How long a worker may hold a claimed piece of work (a dispatch run, an email) before another worker assumes
+# it died and takes the work over. Webhook deliveries hold theirs for three times WEBHOOK_TIMEOUT, at least this.
+TASK_LEASE = env_int("TASK_LEASE", 60, minimum=1)
+
+# Email: printed to the console in development; SMTP in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cooperation-tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of a webhook disabled for failures when its key names no one: "a@example.org,b@example.org".
+ADMINS = [(address, address) for address in env_list("ADMINS", [])]
+# The address of this installation as people and partners reach it, for links in emails and webhook payloads.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5, minimum=1)  # seconds to connect, and to wait for the answer
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 8, minimum=1)  # consecutive; then the subscription is off
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)  # per delivery
+WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 2, minimum=0)  # seconds; doubles per attempt, full jitter
+WEBHOOK_RETRY_CAP = env_int("WEBHOOK_RETRY_CAP", 3600, minimum=1)  # seconds: the longest wait between attempts
+WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024  # read of a receiver's answer; the first KB is kept
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)

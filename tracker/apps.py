@@ -7,4 +7,4 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Cooperation tracker")
 
     def ready(self):
-        from tracker import signals  # noqa: F401  (connects the receivers)
+        from tracker import checks, signals  # noqa: F401  (connects the receivers, registers the checks)

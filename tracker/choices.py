@@ -7,11 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "DeliveryStatus",
     "Flow",
     "Frequency",
     "Health",
     "MilestoneKind",
     "MilestoneState",
+    "NotificationKind",
+    "NotificationStatus",
     "OrganisationKind",
     "ParticipationRole",
     "Priority",
@@ -167,3 +170,42 @@ class Qualifier(models.TextChoices):
     @property
     def symbol(self):
         return {"exact": "", "approx": "≈", "at_least": "≥", "at_most": "≤"}[self.value]
+
+
+class NotificationKind(models.TextChoices):
+    """What a user may choose to be emailed about (tracker.models.NotificationPreference)."""
+
+    TRANSITION = "transition", _("Status changes")
+    HEALTH = "health", _("Health changes")
+    DIGEST = "digest", _("Daily digest of overdue items")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryStatus(models.TextChoices):
+    """A webhook delivery: waiting for its first attempt, failed and waiting for a retry, or done either way."""
+
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Gave up")
+
+    @classmethod
+    def open(cls):
+        return (cls.PENDING, cls.FAILED)
+
+    @property
+    def colour(self):
+        return _DELIVERY_COLOURS[self]
+
+
+_DELIVERY_COLOURS = {
+    DeliveryStatus.PENDING: "#5a6270",
+    DeliveryStatus.SUCCEEDED: "#1d6b3a",
+    DeliveryStatus.FAILED: "#8a5300",
+    DeliveryStatus.GAVE_UP: "#8e1c1c",
+}

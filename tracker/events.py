@@ -36,7 +36,8 @@ def event_for(instance, action, data=None, actor=None, scope=None):
 def record(instance, action, data=None, scope=None):
     with transaction.atomic():
         lock_event_order()
-        return event_for(instance, action, data, scope=scope).save()
+        event_for(instance, action, data, scope=scope).save()
+        _wake_dispatcher()
 
 
 def record_many(events):
@@ -44,3 +45,12 @@ def record_many(events):
     with transaction.atomic():
         lock_event_order()
         Event.objects.bulk_create(events, batch_size=1000)
+        if events:
+            _wake_dispatcher()
+
+
+def _wake_dispatcher():
+    """Queue the fan-out of these events to notifications and webhooks, in this same transaction."""
+    from tracker.outbox import wake_dispatcher  # imported here: tracker.outbox imports the models
+
+    wake_dispatcher()

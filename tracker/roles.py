@@ -11,6 +11,20 @@ __all__ = ["ROLE_PERMISSIONS", "sync_roles"]
 _INITIATIVE_PARTS = ("initiative", "milestone", "participation", "initiativeindicator")
 _TRADE = ("source", "commodity", "tradeindicator", "observation", "keycommodity", "initiativeindicator")
 
+# Not for any group: webhooks and the dispatcher's bookkeeping are the administrators' (the admin shows them to
+# superusers only); each user manages their own notification preferences and watches (tracker.admin.notifications).
+NOT_FOR_ROLES = {
+    "webhooksubscription",
+    "historicalwebhooksubscription",
+    "webhookdelivery",
+    "webhookattempt",
+    "dispatchcursor",
+    "notification",
+    "digestsent",
+    "notificationpreference",
+    "watch",
+}
+
 ROLE_PERMISSIONS = {
     VIEWERS: {"view"},
     # Coordinators may add and change these, but only where they own the initiative (tracker.permissions).
@@ -22,7 +36,8 @@ ROLE_PERMISSIONS = {
 
 
 def sync_roles(apps):
-    """Create the groups and give each exactly its permissions ("view" means view every tracker model)."""
+    """Create the groups and give each exactly its permissions ("view" means view every tracker model but those
+    in NOT_FOR_ROLES)."""
     from django.contrib.auth.management import create_permissions
 
     tracker = apps.get_app_config("tracker")
@@ -30,7 +45,9 @@ def sync_roles(apps):
     create_permissions(tracker, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    tracker_permissions = Permission.objects.filter(content_type__app_label="tracker")
+    tracker_permissions = Permission.objects.filter(content_type__app_label="tracker").exclude(
+        content_type__model__in=NOT_FOR_ROLES
+    )
     for name, wanted in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         chosen = [

@@ -3,4 +3,12 @@
 Importing this package registers the admins (Django's autodiscovery imports `tracker.admin`).
 """
 
-from tracker.admin import access, initiatives, journal, reference, trade  # noqa: F401  (registers the admins)
+from tracker.admin import (  # noqa: F401  (registers the admins)
+    access,
+    initiatives,
+    journal,
+    notifications,
+    reference,
+    trade,
+    webhooks,
+)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from tracker.api import views
+from tracker.api import views, webhooks
 
 app_name = "api"
 
@@ -15,6 +15,7 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("initiatives/<slug:code>/journal/", views.JournalView.as_view(), name="initiative-journal"),

@@ -5,21 +5,27 @@ from tracker.models.events import Event
 from tracker.models.initiatives import Initiative, Milestone, Participation
 from tracker.models.journal import AppendOnly, StatusUpdate
 from tracker.models.meetings import Meeting
+from tracker.models.notifications import DigestSent, DispatchCursor, Notification, NotificationPreference, Watch
 from tracker.models.reference import Area, Organisation, Region, Source
 from tracker.models.seeding import SeedFingerprint
 from tracker.models.trade import Commodity, InitiativeIndicator, KeyCommodity, Observation, TradeIndicator
+from tracker.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
     "AppendOnly",
     "Area",
     "Commodity",
+    "DigestSent",
+    "DispatchCursor",
     "Event",
     "Initiative",
     "InitiativeIndicator",
     "KeyCommodity",
     "Meeting",
     "Milestone",
+    "Notification",
+    "NotificationPreference",
     "Observation",
     "Organisation",
     "Participation",
@@ -28,4 +34,8 @@ __all__ = [
     "Source",
     "StatusUpdate",
     "TradeIndicator",
+    "Watch",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

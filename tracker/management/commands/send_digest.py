@@ -1,0 +1,32 @@
+"""`python manage.py send_digest [--date YYYY-MM-DD]`: the daily digest of overdue milestones and instructions.
+
+Run it from cron once or twice a day; each owner gets at most one digest per day however often it runs.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.notifications import send_digests
+
+
+class Command(BaseCommand):
+    help = "Email each owner the overdue milestones and instructions of their initiatives, once a day at most."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="The day to send the digest of (default: today, in TIME_ZONE).")
+
+    def handle(self, *args, date=None, **options):
+        day = None
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise CommandError(f"--date {date!r}: give a day as YYYY-MM-DD, e.g. 2024-03-01.") from None
+        report = send_digests(day)
+        self.stdout.write(
+            f"Digests sent: {report.sent}; already sent that day: {report.already_sent}; "
+            f"opted out: {report.opted_out}; failed (tried again next run): {report.failed}."
+        )
+        if report.failed:
+            raise CommandError(f"{report.failed} digest(s) could not be sent; see the log, then run again.")

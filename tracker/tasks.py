@@ -1,0 +1,43 @@
+"""The background tasks (django-tasks). Each is a thin wrapper: the work and its rules are in tracker.outbox,
+tracker.webhooks and tracker.notifications, and every task is safe to run twice or late (see tracker.outbox).
+
+Run them with `manage.py db_worker` (TASKS_BACKEND=db, the default) or, in development only, in the process
+that queues them (TASKS_BACKEND=immediate). The modules doing the work import this one (to queue tasks), so
+each task imports its module when it runs.
+"""
+
+from django_tasks import task
+
+__all__ = ["announce_disabled_webhook", "deliver_webhook", "dispatch_events", "send_notification"]
+
+
+@task()
+def dispatch_events():
+    """Fan out the events past the dispatch cursor into notifications and webhook deliveries."""
+    from tracker import outbox
+
+    return outbox.dispatch().as_dict()
+
+
+@task()
+def deliver_webhook(delivery_id):
+    """Make one attempt at a webhook delivery, if it is due."""
+    from tracker import webhooks
+
+    return webhooks.attempt(delivery_id)
+
+
+@task()
+def send_notification(notification_id):
+    """Send one notification email, if it is due."""
+    from tracker import notifications
+
+    return notifications.send(notification_id)
+
+
+@task()
+def announce_disabled_webhook(subscription_id):
+    """Tell the owner of a webhook subscription that it was disabled for failures."""
+    from tracker import webhooks
+
+    return webhooks.announce_disabled(subscription_id)
