@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import permissions
+from tracker import events, permissions
+from tracker.actors import SystemActor
 from tracker.choices import MilestoneState
 from tracker.context import acting_as
-from tracker.models import Milestone
+from tracker.models import Event, Milestone
 
-__all__ = ["add_milestone", "complete_milestone"]
+__all__ = ["add_milestone", "complete_milestone", "record_overdue"]
 
 
 def complete_milestone(milestone, *, by, expected_version, done_on=None):
@@ -34,3 +35,22 @@ def add_milestone(initiative, *, by, **fields):
     with transaction.atomic(), acting_as(by):
         milestone.save()
     return milestone
+
+
+OVERDUE_CHECK = SystemActor("overdue check")
+
+
+def record_overdue(today=None, by=OVERDUE_CHECK):
+    """Record a `milestone.overdue` event for each milestone that is overdue and not yet announced as such for
+    its current due date; return how many. Safe to run any number of times (send_digest runs it daily)."""
+    today = today or timezone.localdate()
+    overdue = list(Milestone.objects.overdue(today).select_related("initiative"))
+    announced = {
+        (event.object_id, event.data.get("due_date"))
+        for event in Event.objects.filter(name="milestone.overdue", object_id__in=[m.pk for m in overdue])
+    }
+    fresh = [m for m in overdue if (m.pk, m.due_date.isoformat()) not in announced]
+    with transaction.atomic(), acting_as(by):
+        for milestone in fresh:
+            events.record(milestone, events.Action.OVERDUE, {"due_date": milestone.due_date.isoformat()})
+    return len(fresh)

@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     UPDATED = "updated", _("updated")
     DELETED = "deleted", _("deleted")
     TRANSITIONED = "transitioned", _("transitioned")
+    OVERDUE = "overdue", _("became overdue")
 
 
 class Event(models.Model):

@@ -40,7 +40,8 @@ def event_names():
     names = []
     for model in apps.get_app_config("tracker").get_models():
         if issubclass(model, Tracked):
-            actions = [a for a in Action.values if a != Action.TRANSITIONED or model._meta.model_name == "initiative"]
+            only_for = {Action.TRANSITIONED: "initiative", Action.OVERDUE: "milestone"}
+            actions = [a for a in Action.values if only_for.get(a, model._meta.model_name) == model._meta.model_name]
             names += [f"{model._meta.model_name}.{action}" for action in actions]
     return sorted(names)
 

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.milestones import record_overdue
 from tracker.notifications import send_digests
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"--date {date!r}: give a day as YYYY-MM-DD, e.g. 2024-03-01.") from None
+        announced = record_overdue(day)
+        self.stdout.write(f"Milestones newly overdue (milestone.overdue events): {announced}.")
         report = send_digests(day)
         self.stdout.write(
             f"Digests sent: {report.sent}; already sent that day: {report.already_sent}; "
