@@ -35,7 +35,16 @@ from tracker.models import (
 )
 from tracker.models.events import Action
 
-__all__ = ["DigestReport", "email_user", "fan_out", "render", "requeue_overdue", "send", "send_digests"]
+__all__ = [
+    "DigestReport",
+    "email_user",
+    "fan_out",
+    "render",
+    "requeue_overdue",
+    "send",
+    "send_digests",
+    "set_watching",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -315,3 +324,11 @@ def send_digests(today=None):
             continue
         report.sent += 1
     return report
+
+
+def set_watching(user, initiative, watching):
+    """Follow or stop following `initiative`; owners hear of their own initiatives anyway."""
+    if watching:
+        Watch.objects.get_or_create(user=user, initiative=initiative)
+    else:
+        Watch.objects.filter(user=user, initiative=initiative).delete()

@@ -98,8 +98,10 @@ def test_a_viewer_gets_no_form_to_change_an_initiative(viewer_page):
 
     expect(viewer_page.get_by_role("heading", level=1)).to_have_text(initiative.title)
     expect(viewer_page.get_by_role("heading", name="Milestones and instructions")).to_be_visible()
-    expect(viewer_page.locator("main form")).to_have_count(0)
-    expect(viewer_page.locator("main button")).to_have_count(0)
+    # The only form a viewer gets is following the initiative; nothing that changes it.
+    expect(viewer_page.locator("main form:not(.watch-form)")).to_have_count(0)
+    expect(viewer_page.locator("main button")).to_have_count(1)
+    expect(viewer_page.locator("main .watch-form button")).to_have_text("Watch: email me its changes")
 
 
 def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(coordinator_page):

@@ -83,7 +83,8 @@ EXPECTED = {
 }
 # 2 + initiative, links, their figures, participants, milestones, journal; + the user's and group permissions
 # (not for a superuser); + organisation choices of the milestone form for whoever may change the initiative.
-DETAIL = {"owner": 11, "admin": 9, "viewer": 10, "analyst": 10}
+# + whether the user watches it.
+DETAIL = {"owner": 12, "admin": 10, "viewer": 11, "analyst": 11}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -261,3 +262,25 @@ def test_user_text_is_escaped(client):
     client.force_login(users["viewer"])
     html = client.get(reverse("initiative-list")).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_viewer_watches_an_initiative_and_stops(client):
+    users = make_world(1)
+    client.force_login(users["viewer"])
+    url = reverse("initiative-watch", args=["item-0"])
+    assert client.get(url).status_code == 405
+    client.post(url, {"watch": "1"})
+    client.post(url, {"watch": "1"})  # twice is still one watch
+    initiative = Initiative.objects.get(code="item-0")
+    assert list(initiative.watches.values_list("user__username", flat=True)) == ["viewer"]
+    page = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
+    assert 'aria-pressed="true"' in page
+    client.post(url, {"watch": "0"})
+    assert not initiative.watches.exists()
+
+
+def test_the_owner_is_not_offered_to_watch_their_own_initiative(client):
+    users = make_world(1)
+    client.force_login(users["owner"])
+    page = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
+    assert reverse("initiative-watch", args=["item-0"]) not in page

@@ -7,6 +7,7 @@ urlpatterns = [
     path("initiatives/", views.initiative_list, name="initiative-list"),
     path("initiatives/<slug:code>/", views.initiative_detail, name="initiative-detail"),
     path("initiatives/<slug:code>/status/", views.update_status, name="initiative-status"),
+    path("initiatives/<slug:code>/watch/", views.watch, name="initiative-watch"),
     path("initiatives/<slug:code>/milestones/", views.add_milestone, name="milestone-add"),
     path("initiatives/<slug:code>/milestones/<int:pk>/done/", views.complete_milestone, name="milestone-done"),
     path("indicators/", views.indicator_list, name="indicator-list"),

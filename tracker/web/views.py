@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import charts, exports, milestones, permissions, trade, workflow
+from tracker import charts, exports, milestones, notifications, permissions, trade, workflow
 from tracker.choices import Flow, Health, Status
 from tracker.errors import StaleVersion, TransitionNotAllowed
 from tracker.filters import InitiativeFilter
@@ -144,6 +144,7 @@ def _detail_context(request, initiative, **extra):
         "journal": initiative.journal.all(),
         "links": links,
         "can_change": can_change,
+        "watching": initiative.watches.filter(user=actor).exists(),
         "today": timezone.localdate(),
     }
     if can_change:
@@ -274,6 +275,19 @@ def add_milestone(request, code):
             return redirect("initiative-detail", code=code)
     context = _detail_context(request, initiative, milestone_form=form)
     return render(request, "tracker/initiative_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def watch(request, code):
+    initiative = _get_initiative(code)
+    watching = request.POST.get("watch") == "1"
+    notifications.set_watching(request.user, initiative, watching)
+    if watching:
+        messages.success(request, _("You will be emailed when its status or health changes."))
+    else:
+        messages.success(request, _("You no longer follow this initiative."))
+    return redirect("initiative-detail", code=code)
 
 
 @login_required
