@@ -14,7 +14,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(BIN)/.installed
+# Local defaults for manage.py run by hand (config/env.py reads them; the real environment wins).
+.env:
+	printf '# Local development defaults, never committed. Production sets real environment variables.\nDEBUG=1\n' > $@
+
+venv: $(BIN)/.installed .env
 
 # Compiled catalogues (.mo) are built here from locale/*/LC_MESSAGES/django.po, never committed.
 messages: venv

@@ -6,11 +6,12 @@ so a typo in a deployment is found before the first request, not in the middle o
 
 import os
 import zoneinfo
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["env_bool", "env_cache", "env_database", "env_int", "env_list", "env_str", "env_timezone"]
+__all__ = ["env_bool", "env_cache", "env_database", "env_int", "env_list", "env_str", "env_timezone", "load_env_file"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -96,3 +97,20 @@ def env_cache(name, default):
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     raise ImproperlyConfigured(f"{name}={url!r} is not a cache URL: use redis://host:6379/0 or locmem://.")
+
+
+def load_env_file(path):
+    """Read `NAME=value` lines from a local file (`.env`, git-ignored) as defaults: a variable set in the real
+    environment always wins, so a deployment is never changed by a file left in the folder."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: write NAME=value, not {line!r}.")
+        os.environ.setdefault(name.strip(), value.strip())

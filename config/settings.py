@@ -1,13 +1,17 @@
 """Settings for cooperation-tracker, read from the environment (see README, "Configuration")."""
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_cache, env_database, env_int, env_list, env_str, env_timezone
+from config.env import env_bool, env_cache, env_database, env_int, env_list, env_str, env_timezone, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Local defaults for development (`make` writes DEBUG=1 there on a fresh checkout); ENV_FILE names another file.
+load_env_file(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
 
 DEBUG = env_bool("DEBUG", default=False)
 

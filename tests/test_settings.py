@@ -28,12 +28,15 @@ READ_BY_SETTINGS = (
     "DATABASE_URL_FILE",
     "DB_CONN_MAX_AGE",
     "TIME_ZONE",
+    "ENV_FILE",
 )
 
 
 def start_django(**variables):
     environment = {name: value for name, value in os.environ.items() if name not in READ_BY_SETTINGS}
-    environment.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(PROJECT), **variables)
+    # A developer's own .env must not leak into these cases: point ENV_FILE at nothing unless a case sets it.
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(PROJECT), ENV_FILE=os.devnull)
+    environment.update(variables)
     return subprocess.run(
         [sys.executable, "-c", PROBE], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
     )
@@ -115,3 +118,18 @@ def test_with_debug_off_connections_are_kept_open():
 
 def test_with_debug_on_each_request_opens_its_own_connection():
     assert settings_of(DEBUG="1")["CONN_MAX_AGE"] == 0
+
+
+def test_a_local_env_file_gives_defaults_that_the_real_environment_overrides(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nDEBUG=1\nTIME_ZONE=Europe/Moscow\n", encoding="utf-8")
+    loaded = settings_of(ENV_FILE=str(env_file))
+    assert loaded["DEBUG"] is True and loaded["TIME_ZONE"] == "Europe/Moscow"
+    assert settings_of(ENV_FILE=str(env_file), TIME_ZONE="Europe/Minsk")["TIME_ZONE"] == "Europe/Minsk"
+
+
+def test_a_malformed_env_file_line_is_refused_naming_file_and_line(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nthis is not a setting\n", encoding="utf-8")
+    message = refusal(ENV_FILE=str(env_file))
+    assert f"{env_file}, line 2" in message
