@@ -80,8 +80,7 @@ class InitiativeFilter(filters.FilterSet):
         return queryset.filter(Exists(taking_part))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = models.Milestone.objects.overdue().filter(initiative=OuterRef("pk"))
-        return queryset.filter(Exists(overdue)) if value else queryset.exclude(Exists(overdue))
+        return queryset.with_overdue() if value else queryset.without_overdue()
 
     def filter_q(self, queryset, name, value):
         return search(queryset, ("code", "title", "summary"), value)

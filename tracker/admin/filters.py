@@ -3,8 +3,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Initiative
-
 __all__ = ["OverdueInitiativeFilter", "OverdueMilestoneFilter"]
 
 
@@ -21,7 +19,7 @@ class OverdueInitiativeFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.with_overdue()
         if self.value() == "no":
-            return queryset.exclude(pk__in=Initiative.objects.with_overdue().values("pk"))
+            return queryset.without_overdue()
         return queryset
 
 

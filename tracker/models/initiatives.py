@@ -35,12 +35,19 @@ def _dates_in_order(start, end, name):
     )
 
 
+def has_overdue_milestone(today=None):
+    """True for an initiative with at least one open milestone or instruction past its due date: an expression
+    to filter, exclude or annotate Initiative querysets with."""
+    overdue = Milestone.objects.overdue(today).filter(initiative=models.OuterRef("pk"))
+    return models.Exists(overdue)
+
+
 class InitiativeQuerySet(models.QuerySet):
     def with_overdue(self, today=None):
-        """Initiatives that have at least one open milestone or instruction past its due date."""
-        today = today or timezone.localdate()
-        overdue = Milestone.objects.overdue(today).filter(initiative=models.OuterRef("pk"))
-        return self.filter(models.Exists(overdue))
+        return self.filter(has_overdue_milestone(today))
+
+    def without_overdue(self, today=None):
+        return self.exclude(has_overdue_milestone(today))
 
     def visible_to_partners(self):
         return self.filter(visibility__in=[Visibility.SHARED, Visibility.PUBLIC])

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +22,7 @@ from tracker.choices import Flow, Health, Status
 from tracker.errors import StaleVersion, TransitionNotAllowed
 from tracker.filters import InitiativeFilter
 from tracker.models import Area, Initiative, Milestone, Observation, Region, StatusUpdate, TradeIndicator
+from tracker.models.initiatives import has_overdue_milestone
 from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, StatusUpdateForm
 
 PAGE_SIZE = 25
@@ -35,8 +36,8 @@ ORDERINGS = {
 
 
 def _initiatives():
-    overdue = Milestone.objects.overdue().filter(initiative=OuterRef("pk"))
-    return Initiative.objects.select_related("area", "partner_region", "owner").annotate(has_overdue=Exists(overdue))
+    queryset = Initiative.objects.select_related("area", "partner_region", "owner")
+    return queryset.annotate(has_overdue=has_overdue_milestone())
 
 
 def _partner_region(request):
