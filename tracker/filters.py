@@ -52,8 +52,10 @@ def _owners(request):
 
 class InitiativeFilter(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", max_length=MAX_SEARCH_LENGTH, label=_("Search"))
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    health = filters.MultipleChoiceFilter(choices=Health.choices, label=_("Health"))
+    # distinct=False: these are columns of the initiative itself, and SELECT DISTINCT over a page's columns
+    # (summary included) cost more than the rest of the request (bench/RESULTS.md, "Gains").
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
+    health = filters.MultipleChoiceFilter(choices=Health.choices, label=_("Health"), distinct=False)
     area = filters.ModelChoiceFilter(queryset=models.Area.objects.all(), to_field_name="code", label=_("Area"))
     region = filters.ModelChoiceFilter(
         field_name="partner_region",

@@ -6,6 +6,7 @@ them. API keys are partner principals: they see only what is shared with partner
 their region), and write only with write scope.
 """
 
+from django.conf import settings
 from django.db.models import Q
 
 from tracker.choices import Visibility
@@ -62,6 +63,13 @@ def visible_indicators(actor, queryset):
     if _is_key(actor) and actor.region_id:
         return queryset.filter(Q(partner_id=actor.region_id) | Q(reporter_id=actor.region_id))
     return queryset
+
+
+def can_see_trade_with(actor, partner):
+    """A key bound to a region sees the trade of that region (or all of it if bound to the home side)."""
+    if _is_key(actor) and actor.region_id:
+        return actor.region_id == partner.pk or actor.region.code == settings.HOME_REGION
+    return True
 
 
 def visible_events(actor, queryset):

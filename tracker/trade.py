@@ -1,17 +1,31 @@
 """Reading trade figures for people: a partner's yearly flows and its latest quarter against a year earlier.
 
-Each function costs one query whatever the number of years or indicators.
+Each function costs one or two queries whatever the number of years, indicators or observations.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F, Q, Sum
+from django.db.models.functions import ExtractYear
 
 from tracker.choices import Flow, Frequency
 from tracker.models import Observation, Region
 from tracker.periods import parse_period
 
-__all__ = ["FLOWS", "QuarterComparison", "YearlyFlows", "home_region_code", "latest_quarter", "yearly_flows"]
+__all__ = [
+    "FLOWS",
+    "CommoditySummary",
+    "QuarterComparison",
+    "YearlyFlows",
+    "commodity_summary",
+    "home_region_code",
+    "latest_quarter",
+    "summary_statements",
+    "yearly_flows",
+]
 
 FLOWS = (Flow.TURNOVER, Flow.EXPORT, Flow.IMPORT, Flow.BALANCE)
 
@@ -81,3 +95,77 @@ def latest_quarter(partner: Region, flow=Flow.TURNOVER):
     latest = max(quarters.values(), key=lambda o: o.period_start)
     earlier = parse_period(latest.period, Frequency.QUARTER).same_period_a_year_earlier()
     return QuarterComparison(flow, latest, quarters.get(earlier.text))
+
+
+@dataclass
+class CommoditySummary:
+    """A partner's trade summed over its commodity-level series: totals by year and the top commodities of a year.
+
+    Whole-trade series (no commodity) are left out, so nothing is counted twice.
+    """
+
+    years: list = field(default_factory=list)  # [{"year", "exports", "imports", "turnover", "balance"}]
+    year: int | None = None
+    top_commodities: list = field(default_factory=list)  # [{"hs_code", "name", "name_ru", "exports", …}]
+
+
+TOP_COMMODITIES = 10
+
+
+def _commodity_observations(partner_id):
+    return Observation.objects.filter(
+        indicator__partner_id=partner_id,
+        indicator__reporter__code=home_region_code(),
+        indicator__commodity__isnull=False,
+        indicator__flow__in=[Flow.EXPORT, Flow.IMPORT],
+    )
+
+
+def _flow_sums():
+    def flow_sum(flow):
+        return Sum("value", filter=Q(indicator__flow=flow), default=Decimal(0))
+
+    return {"exports": flow_sum(Flow.EXPORT), "imports": flow_sum(Flow.IMPORT)}
+
+
+def _by_year(partner_id):
+    return (
+        _commodity_observations(partner_id)
+        .annotate(year=ExtractYear("period_start"))
+        .values("year")
+        .annotate(**_flow_sums())
+        .order_by("year")
+    )
+
+
+def _top_commodities(partner_id, year):
+    return (
+        _commodity_observations(partner_id)
+        .filter(period_start__gte=datetime.date(year, 1, 1), period_start__lt=datetime.date(year + 1, 1, 1))
+        .values(
+            hs_code=F("indicator__commodity__hs_code"),
+            name=F("indicator__commodity__name"),
+            name_ru=F("indicator__commodity__name_ru"),
+        )
+        .annotate(**_flow_sums(), turnover=Sum("value"))
+        .order_by("-turnover", "hs_code")[:TOP_COMMODITIES]
+    )
+
+
+def _with_totals(row):
+    return {**row, "turnover": row["exports"] + row["imports"], "balance": row["exports"] - row["imports"]}
+
+
+def commodity_summary(partner_id, year=None):
+    """Two queries whatever the data size: the yearly sums, then the top commodities of `year` (default: the
+    latest year with figures). The same SQL as summary_statements(), which the benchmark runs directly."""
+    years = [_with_totals(row) for row in _by_year(partner_id)]
+    if year is None and years:
+        year = years[-1]["year"]
+    top = list(_top_commodities(partner_id, year)) if year is not None else []
+    return CommoditySummary(years=years, year=year, top_commodities=top)
+
+
+def summary_statements(partner_id, year):
+    """The (sql, params) that commodity_summary(partner_id, year) runs, for running the same SQL directly."""
+    return [query.query.sql_with_params() for query in (_by_year(partner_id), _top_commodities(partner_id, year))]

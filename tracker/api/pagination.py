@@ -44,7 +44,7 @@ class KeysetPagination(BasePagination):
         return self.page
 
     def get_paginated_response(self, data):
-        return Response({"next": self._next_link(), "results": data})
+        return Response({"next": self.next_link(), "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -97,7 +97,7 @@ class KeysetPagination(BasePagination):
             equal &= Q(**{name: value})
         return condition
 
-    def _next_link(self):
+    def next_link(self):
         if not self.has_next:
             return None
         last = self.page[-1]

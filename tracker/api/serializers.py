@@ -23,6 +23,13 @@ class Brief(serializers.SlugRelatedField):
     def to_representation(self, obj):
         return {field: _brief_value(obj, field) for field in self.brief}
 
+    def get_choices(self, cutoff=None):
+        # The browsable API's form keys its choices by representation, which here is a dict: key them by slug.
+        queryset = self.get_queryset()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {getattr(item, self.slug_field): self.display_value(item) for item in queryset}
+
 
 def _brief_value(obj, field):
     value = getattr(obj, "display_name" if field == "name" and hasattr(obj, "display_name") else field)
@@ -51,6 +58,12 @@ class BriefUser(Brief):
 class BriefId(serializers.PrimaryKeyRelatedField):
     def to_representation(self, obj):
         return {"id": obj.pk, "name": str(obj)}
+
+    def get_choices(self, cutoff=None):
+        queryset = self.get_queryset()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
 
     def use_pk_only_optimization(self):
         return False
@@ -330,6 +343,32 @@ class ObservationInputSerializer(serializers.Serializer):
         slug_field="key", queryset=models.Source.objects.all(), required=False, allow_null=True
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class TradeYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    exports = serializers.DecimalField(max_digits=20, decimal_places=2)
+    imports = serializers.DecimalField(max_digits=20, decimal_places=2)
+    turnover = serializers.DecimalField(max_digits=20, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class TopCommoditySerializer(serializers.Serializer):
+    hs_code = serializers.CharField()
+    name = serializers.CharField()
+    name_ru = serializers.CharField()
+    exports = serializers.DecimalField(max_digits=20, decimal_places=2)
+    imports = serializers.DecimalField(max_digits=20, decimal_places=2)
+    turnover = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class TradeSummarySerializer(serializers.Serializer):
+    """Sums over the partner's commodity-level series (whole-trade series are left out: no double counting)."""
+
+    partner = serializers.CharField(source="partner.code")
+    years = TradeYearSerializer(many=True)
+    year = serializers.IntegerField(allow_null=True, help_text="The year of `top_commodities`.")
+    top_commodities = TopCommoditySerializer(many=True)
 
 
 class UpsertResultSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 urlpatterns = [
     path("initiatives/<slug:code>/journal/", views.JournalView.as_view(), name="initiative-journal"),
     path("indicators/<slug:code>/observations/", views.ObservationsView.as_view(), name="indicator-observations"),
+    path("observations.csv", views.ObservationsExportView.as_view(), name="observations-export"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("", include(router.urls)),
 ]

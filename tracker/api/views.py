@@ -6,16 +6,18 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker import models, observations, permissions, workflow
-from tracker.api import filters, serializers
+from tracker import exports, models, observations, permissions, trade, workflow
+from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
 from tracker.api.errors import PROBLEM_CONTENT_TYPE
+from tracker.choices import Flow
 from tracker.context import acting_as
 
 _FAR_FUTURE = datetime.date(9999, 12, 31)
@@ -68,6 +70,29 @@ class RegionViewSet(ReadOnlyViewSet):
     lookup_field = "code"
     filterset_class = filters.UpdatedSinceFilter
     ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1900, "maximum": 2200},
+                description="The year of the top commodities (default: the latest year with figures).",
+            )
+        ],
+        responses={200: serializers.TradeSummarySerializer},
+        description="Trade with this partner summed over its commodity-level series: exports, imports, turnover "
+        "and balance by year, and the top 10 commodities of a year by turnover. Two queries whatever the size.",
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def trade(self, request, code=None):
+        partner = self.get_object()
+        if not permissions.can_see_trade_with(self.principal, partner):
+            raise exceptions.NotFound()
+        year = _whole_number(request, "year", None, 1900, 2200)
+        summary = trade.commodity_summary(partner.pk, year)
+        data = {"partner": partner, **vars(summary)}
+        return Response(serializers.TradeSummarySerializer(data).data)
 
 
 class AreaViewSet(ReadOnlyViewSet):
@@ -127,6 +152,13 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
 
     def may_change(self, principal, initiative):
         return permissions.can_change_initiative(principal, initiative)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset()).values(*fast.INITIATIVE_FIELDS, "planned_end_key")
+        page = self.paginate_queryset(queryset)
+        return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
     def perform_create(self, serializer):
         if getattr(self.principal, "is_api_key", False):
@@ -285,6 +317,45 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
         from django.conf import settings
 
         return settings.API_MAX_BULK_OBSERVATIONS
+
+
+class ObservationsExportView(TrackerViewMixin, generics.GenericAPIView):
+    """Every observation of a partner's indicators as CSV, streamed (the columns of `import_observations`)."""
+
+    queryset = models.Observation.objects.all()
+    filterset_class = filters.ObservationFilter
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("partner", str, required=True, description="The partner region's code."),
+            OpenApiParameter("flow", str, enum=[f.value for f in Flow], description="Only this flow."),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="CSV with the header indicator,period,value,qualifier,source,note, ordered by indicator and "
+        "period; it can be edited and loaded back with `manage.py import_observations`.",
+    )
+    def get(self, request, *args, **kwargs):
+        partner = self._partner(request)
+        indicators = permissions.visible_indicators(self.principal, models.TradeIndicator.objects.all())
+        indicators = indicators.filter(partner=partner)
+        flow = request.query_params.get("flow")
+        if flow is not None:
+            if flow not in Flow.values:
+                message = _("Use one of: %(values)s.") % {"values": ", ".join(Flow.values)}
+                raise exceptions.ValidationError({"flow": [message]})
+            indicators = indicators.filter(flow=flow)
+        observations = self.filter_queryset(self.get_queryset().filter(indicator__in=indicators))
+        return exports.observations_csv_response(observations, f"observations-{partner.code}")
+
+    def _partner(self, request):
+        code = request.query_params.get("partner")
+        if not code:
+            raise exceptions.ValidationError({"partner": [_("Give the partner region's code, e.g. RU-LIP.")]})
+        partner = models.Region.objects.filter(code=code).first()
+        if partner is None or not permissions.can_see_trade_with(self.principal, partner):
+            raise exceptions.ValidationError({"partner": [_("No partner region with this code.")]})
+        return partner
 
 
 class ChangesView(TrackerViewMixin, generics.GenericAPIView):

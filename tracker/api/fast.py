@@ -1,0 +1,122 @@
+"""Hot lists rendered straight from `values()` rows with orjson: no model instances, no serializer fields.
+
+GET /api/v1/initiatives/ is what partner systems poll; building 50 model instances and running DRF's field
+machinery on them cost more than the query itself (see bench/RESULTS.md, "Gains"). The rows here must equal the
+serializer's output exactly: tests/api/test_fast_lists.py compares them row for row, so the serializer stays the
+single definition of the representation and this module only a faster way to produce it.
+"""
+
+import orjson
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from tracker.choices import Status
+
+__all__ = ["INITIATIVE_FIELDS", "initiative_rows", "json_response"]
+
+INITIATIVE_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "summary",
+    "area__code",
+    "area__name",
+    "area__name_ru",
+    "partner_region__code",
+    "partner_region__name",
+    "partner_region__name_ru",
+    "status",
+    "health",
+    "health_reason",
+    "priority",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "visibility",
+    "origin_id",
+    "origin__date",
+    "origin__place",
+    "origin__title",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "source__key",
+    "source_detail",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+_IATI = {status.value: status.iati_code for status in Status}
+_MARK = "__code__"
+
+
+def initiative_rows(rows, request):
+    """The InitiativeSerializer representation of each `values(*INITIATIVE_FIELDS)` row."""
+    url = request.build_absolute_uri(reverse("api:initiative-detail", args=[_MARK]))
+    before, _, after = url.partition(_MARK)
+    russian = (get_language() or "").startswith("ru")
+    zone = timezone.get_current_timezone()
+    return [
+        {
+            "code": row["code"],
+            "url": f"{before}{row['code']}{after}",
+            "title": row["title"],
+            "summary": row["summary"],
+            "area": _brief(row, "area", russian),
+            "partner_region": _brief(row, "partner_region", russian),
+            "status": row["status"],
+            "iati_status": _IATI[row["status"]],
+            "health": row["health"],
+            "health_reason": row["health_reason"],
+            "priority": row["priority"],
+            "owner": _owner(row),
+            "visibility": row["visibility"],
+            "origin": _origin(row),
+            "planned_start": row["planned_start"],
+            "planned_end": row["planned_end"],
+            "actual_start": row["actual_start"],
+            "actual_end": row["actual_end"],
+            "source": row["source__key"],
+            "source_detail": row["source_detail"],
+            "version": row["version"],
+            "created_at": _iso(row["created_at"], zone),
+            "updated_at": _iso(row["updated_at"], zone),
+        }
+        for row in rows
+    ]
+
+
+def json_response(data, status=200):
+    return HttpResponse(orjson.dumps(data), status=status, content_type="application/json")
+
+
+def _brief(row, prefix, russian):
+    name_ru = row[f"{prefix}__name_ru"]
+    return {"code": row[f"{prefix}__code"], "name": name_ru if russian and name_ru else row[f"{prefix}__name"]}
+
+
+def _owner(row):
+    username = row["owner__username"]
+    if username is None:
+        return None
+    full_name = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+    return {"username": username, "name": full_name or username}
+
+
+def _origin(row):
+    if row["origin_id"] is None:
+        return None
+    return {
+        "id": row["origin_id"],
+        "name": f"{row['origin__date']:%Y-%m-%d}, {row['origin__place']}: {row['origin__title']}",
+    }
+
+
+def _iso(value, zone):
+    """As DRF writes a datetime: in the current time zone, ISO 8601, UTC as Z."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
