@@ -1,9 +1,13 @@
 """Upserting trade observations in bulk: validated as a whole, written all-or-nothing, idempotent.
 
-Used by the API's bulk PUT (and later by the import command). It bypasses Model.save for speed, so it
-writes the history rows and events itself, in the same transaction as the rows.
+Used by the API's bulk PUT; `ObservationRules` (what a row must hold) is shared with the CSV import
+(`tracker.imports`). It bypasses Model.save for speed, so it writes the history rows and events itself, in the
+same transaction as the rows.
 """
 
+import contextlib
+import functools
+import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -15,15 +19,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tracker import events, permissions
 from tracker.actors import name_of, user_of
-from tracker.choices import Qualifier
+from tracker.choices import Frequency, Qualifier
 from tracker.context import acting_as
 from tracker.errors import InvalidRows
 from tracker.models import Observation, Source
 from tracker.periods import parse_period
 
-__all__ = ["UpsertResult", "upsert_observations"]
+__all__ = ["NOTE_MAX_LENGTH", "ObservationRules", "UpsertResult", "upsert_observations"]
 
 _COMPARED = ("value", "qualifier", "source_id", "note", "is_derived", "formula")
+ROW_FIELDS = frozenset({"period", "value", "qualifier", "source", "note"})  # what one row of a bulk PUT holds
 
 
 @dataclass
@@ -106,47 +111,144 @@ def _diff(indicator, wanted, existing, result):
 def _validated(indicator, rows):
     """{period: model fields} for every row, or ValidationError listing each bad row's fields."""
     rows = list(rows)
-    sources = _sources({row.get("source") for row in rows if row.get("source")})
+    rules = ObservationRules(_sources(rows), truncate_notes=True)
     wanted, errors = {}, {}
     for number, row in enumerate(rows):
-        fields, row_errors = _row(indicator, row, sources)
-        if not row_errors and fields["period"] in wanted:
-            row_errors["period"] = _("Period %(period)s appears twice in this request.") % fields
+        fields, row_errors = rules.check(
+            indicator.frequency,
+            row.get("period", ""),
+            row.get("value"),
+            row.get("qualifier"),
+            row.get("source"),
+            row.get("note"),
+        )
+        if fields is not None and fields[0].text in wanted:
+            row_errors = {"period": _("Period %(period)s appears twice in this request.") % {"period": fields[0].text}}
+        if unknown := row.keys() - ROW_FIELDS:
+            message = _("Unknown field; a row holds period, value, qualifier, source and note.")
+            row_errors = {**dict.fromkeys(sorted(unknown), message), **(row_errors or {})}
         if row_errors:
             errors[str(number)] = row_errors
         else:
-            wanted[fields.pop("period")] = fields
+            period, value, qualifier, source_id, note = fields
+            wanted[period.text] = {
+                "period_start": period.start,
+                "value": Decimal(value).quantize(_CENT),
+                "qualifier": qualifier,
+                "source_id": source_id,
+                "note": note,
+                "is_derived": False,
+                "formula": "",
+            }
     if errors:
         raise InvalidRows(errors)
     return wanted
 
 
-def _row(indicator, row, sources):
-    errors, fields = {}, {}
-    try:
-        period = parse_period(row.get("period", ""), indicator.frequency)
-        fields["period"], fields["period_start"] = period.text, period.start
-    except ValueError as error:
-        errors["period"] = str(error)
-    try:
-        value = Decimal(str(row.get("value")))
-        if not value.is_finite() or abs(value) >= Decimal("1e16") or value.as_tuple().exponent < -2:
-            raise InvalidOperation
-        fields["value"] = value.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors["value"] = _("Give a number below 10^16 with at most two decimals.")
-    qualifier = row.get("qualifier") or Qualifier.EXACT
-    if qualifier not in Qualifier.values:
-        errors["qualifier"] = _("Use one of: %(values)s.") % {"values": ", ".join(Qualifier.values)}
-    fields["qualifier"] = qualifier
-    key = row.get("source")
-    if key and key not in sources:
-        errors["source"] = _("No source with key “%(key)s”.") % {"key": key}
-    fields["source_id"] = sources.get(key) if key else None
-    fields["note"] = (row.get("note") or "")[:300]
-    fields["is_derived"], fields["formula"] = False, ""
-    return fields, errors
-
-
-def _sources(keys):
+def _sources(rows):
+    # A key holding NUL is never stored, and PostgreSQL refuses to compare text holding it: it stays unknown.
+    keys = {key for row in rows if isinstance(key := row.get("source"), str) and key and "\x00" not in key}
     return dict(Source.objects.filter(key__in=keys).values_list("key", "id")) if keys else {}
+
+
+# --- the rules of one row ---------------------------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = Observation._meta.get_field("note").max_length
+_CENT = Decimal("0.01")
+_LIMIT = Decimal("1e16")
+_EXACT = Qualifier.EXACT.value
+_QUALIFIERS = frozenset(Qualifier.values)
+# A plain amount ("-1234.5") that the general rule below accepts as it is: checked without building a Decimal.
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,16}+(?:\.\d{1,2}+)?+\Z", re.ASCII).match
+
+
+class ObservationRules:
+    """What one row of observations must hold, wherever it comes from (the API's bulk PUT, the CSV import).
+
+    `check` takes the row's raw values and returns `(fields, None)` with fields = (Period, value as text,
+    qualifier, source id or None, note), or `(None, {field: message})` listing every bad field. The common row
+    shape costs a few dictionary lookups: the periods of every frequency are parsed once, and a plain amount is
+    recognised by a pattern; anything else goes through `parse_period` and `Decimal`, with the same outcome.
+
+    `sources` maps source keys to ids (it must hold every key the rows may name). A note longer than
+    NOTE_MAX_LENGTH is refused, or cut to that length with `truncate_notes` (the API's long-standing behaviour).
+    """
+
+    def __init__(self, sources, *, truncate_notes=False):
+        self.sources = sources
+        self.truncate_notes = truncate_notes
+        self.periods = _known_periods()
+
+    def check(self, frequency, period, value, qualifier, source, note):
+        """The row's fields or its errors; `frequency` None skips the period (its series is unknown)."""
+        errors = {}
+        known = None
+        if frequency is not None:
+            if period.__class__ is str:
+                known = self.periods[frequency].get(period)
+            if known is None:
+                try:
+                    known = parse_period(period, frequency)
+                except ValueError as error:
+                    errors["period"] = str(error)
+        if value.__class__ is not str or not _PLAIN_AMOUNT(value):
+            value = _amount(value)
+            if value is None:
+                errors["value"] = _("Give a number below 10^16 with at most two decimals.")
+        if qualifier is None or qualifier == "":
+            qualifier = _EXACT
+        elif qualifier.__class__ is not str or qualifier not in _QUALIFIERS:
+            errors["qualifier"] = _("Use one of: %(values)s.") % {"values": ", ".join(Qualifier.values)}
+        source_id = None
+        if source is not None and source != "":
+            source_id = self.sources.get(source) if source.__class__ is str else None
+            if source_id is None:
+                errors["source"] = _("No source with key “%(key)s”.") % {"key": source}
+        if note is None or note == "":
+            note = ""
+        elif note.__class__ is not str:
+            errors["note"] = _("Give the note as text.")
+        elif "\x00" in note:  # PostgreSQL cannot store it
+            errors["note"] = _("Remove the NUL character (\\x00): text cannot hold it.")
+        elif len(note) > NOTE_MAX_LENGTH:
+            if self.truncate_notes:
+                note = note[:NOTE_MAX_LENGTH]
+            else:
+                errors["note"] = _("Keep the note to %(max)s characters; it has %(length)s.") % {
+                    "max": NOTE_MAX_LENGTH,
+                    "length": len(note),
+                }
+        if errors:
+            return None, errors
+        return (known, value, qualifier, source_id, note), None
+
+
+def _amount(text):
+    """The general rule for a value: a finite number below 10^16 with at most two decimals, as text."""
+    try:
+        value = Decimal(str(text))
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or abs(value) >= _LIMIT or value.as_tuple().exponent < -2:
+        return None
+    return str(value.quantize(_CENT))
+
+
+_CANDIDATE_YEARS = range(1800, 2400)  # a superset of the years periods accept: parse_period decides
+
+
+@functools.cache
+def _known_periods():
+    """{frequency: {text: Period}} of every period parse_period accepts, parsed once per process."""
+    forms = {
+        Frequency.YEAR: ("{year}",),
+        Frequency.QUARTER: tuple(f"{{year}}-Q{quarter}" for quarter in range(1, 5)),
+        Frequency.MONTH: tuple(f"{{year}}-{month:02d}" for month in range(1, 13)),
+    }
+    periods = {}
+    for frequency, patterns in forms.items():
+        table = periods[frequency.value] = {}
+        for text in (pattern.format(year=year) for year in _CANDIDATE_YEARS for pattern in patterns):
+            with contextlib.suppress(ValueError):
+                table[text] = parse_period(text, frequency)
+    return periods

@@ -1,6 +1,7 @@
 """The coordinator pages through the real stack: every page for every role, with a constant query count."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -76,10 +77,10 @@ def count_queries(client, url):
 EXPECTED = {
     "dashboard": 11,  # 2 + status, health, area counts, busiest region and its row, yearly, quarterly, overdue, recent
     "list": 8,  # 2 + four filter choice lists (area, region, owner, organisation), count, page
-    "indicators": 3,  # 2 + indicators with counts
+    "indicators": 5,  # 2 + count, the page's indicators, their figure counts
     "indicator": 4,  # 2 + indicator, observations
     "briefing": 9,  # 2 + region choices, the chosen region, yearly, quarterly, initiatives, changes, overdue
-    "export": 3,  # 2 + one streamed query
+    "export": 4,  # 2 + the count checked against EXPORT_MAX_ROWS, one streamed query
 }
 # 2 + initiative, links, their figures, participants, milestones, journal; + the user's and group permissions
 # (not for a superuser); + organisation choices of the milestone form for whoever may change the initiative.
@@ -284,3 +285,19 @@ def test_the_owner_is_not_offered_to_watch_their_own_initiative(client):
     client.force_login(users["owner"])
     page = client.get(reverse("initiative-detail", args=["item-0"])).content.decode()
     assert reverse("initiative-watch", args=["item-0"]) not in page
+
+
+def test_trade_series_are_listed_by_pages_of_fifty_with_their_counts(client):
+    users = make_world(1)
+    client.force_login(users["viewer"])
+    partner = factories.RegionFactory(code="RU-TAM")
+    for number in range(60):
+        indicator = factories.TradeIndicatorFactory(code=f"zz-series-{number:02}", partner=partner)
+        factories.ObservationFactory.create_batch(number % 3, indicator=indicator)
+    first = client.get(reverse("indicator-list")).content.decode()
+    last = client.get(reverse("indicator-list") + "?page=2").content.decode()
+    assert "zz-series-00" in first and "zz-series-59" not in first
+    assert "zz-series-59" in last and 'rel="prev"' in last
+    counts = dict(re.findall(r'/indicators/(zz-series-\d+)/".*?<td class="numeric">(\d+)</td>', first + last, re.S))
+    assert len(counts) == 60
+    assert all(int(count) == int(code[-2:]) % 3 for code, count in counts.items())

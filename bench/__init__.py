@@ -1,0 +1,1 @@
+"""Performance benchmark of cooperation-tracker: `make bench` (see bench/README.md)."""

@@ -1,0 +1,124 @@
+"""The floor: the initiatives page as cheaply as Python can serve it, to measure the API against.
+
+A bare WSGI app (no Django) that answers GET /api/v1/initiatives/?status=…&ordering=code&page_size=N with one
+hand-written SQL query joining the same related rows as the API's representation (area, partner region,
+owner, origin meeting, source) and the same visibility rule as an unrestricted partner key, serialised with
+orjson into the same JSON shape ({"next", "results"}). It does not authenticate (the API spends one query on
+the key) and has no middleware: whatever the API costs above this is framework and project code.
+
+Served by gunicorn like the app (`gunicorn bench.floor:app`); BENCH_DSN names the database. Each worker opens
+one psycopg connection on its first request (after the fork) and keeps it.
+"""
+
+import base64
+import os
+from urllib.parse import parse_qs
+
+import orjson
+import psycopg
+
+from tracker.choices import Status  # plain enums: importing them needs no Django settings
+
+_IATI = {status.value: status.iati_code for status in Status}
+_SHARED = ["shared", "public"]
+_DEFAULT_PAGE_SIZE = 50
+
+_SQL = """
+SELECT i.code, i.title, i.summary, a.code, a.name, r.code, r.name, i.status, i.health, i.health_reason,
+       i.priority, u.username, u.first_name, u.last_name, i.visibility, m.id, m.date, m.place, m.title,
+       i.planned_start, i.planned_end, i.actual_start, i.actual_end, s.key, i.source_detail, i.version,
+       i.created_at, i.updated_at
+FROM tracker_initiative i
+JOIN tracker_area a ON a.id = i.area_id
+JOIN tracker_region r ON r.id = i.partner_region_id
+LEFT JOIN auth_user u ON u.id = i.owner_id
+LEFT JOIN tracker_meeting m ON m.id = i.origin_id
+LEFT JOIN tracker_source s ON s.id = i.source_id
+WHERE i.visibility = ANY(%(shared)s) AND (%(statuses)s::text[] IS NULL OR i.status = ANY(%(statuses)s))
+  AND (%(after)s::text IS NULL OR i.code > %(after)s)
+ORDER BY i.code
+LIMIT %(limit)s
+"""
+
+_connection = None
+
+
+def _cursor():
+    global _connection
+    if _connection is None or _connection.closed:
+        # The session time zone makes datetimes come back as the API renders them (TIME_ZONE, local time).
+        _connection = psycopg.connect(
+            os.environ["BENCH_DSN"], autocommit=True, options=f"-c timezone={os.environ.get('TIME_ZONE', 'UTC')}"
+        )
+    return _connection.cursor()
+
+
+def _item(row, base):
+    (code, title, summary, area_code, area_name, region_code, region_name, status, health, health_reason,
+     priority, username, first_name, last_name, visibility, meeting_id, meeting_date, place, meeting_title,
+     planned_start, planned_end, actual_start, actual_end, source_key, source_detail, version, created_at,
+     updated_at) = row  # fmt: skip
+    owner = None
+    if username is not None:
+        owner = {"username": username, "name": f"{first_name} {last_name}".strip() or username}
+    origin = None
+    if meeting_id is not None:  # str(Meeting), as the API's brief object shows it
+        origin = {"id": meeting_id, "name": f"{meeting_date:%Y-%m-%d}, {place}: {meeting_title}"}
+    return {
+        "code": code,
+        "url": f"{base}{code}/",
+        "title": title,
+        "summary": summary,
+        "area": {"code": area_code, "name": area_name},
+        "partner_region": {"code": region_code, "name": region_name},
+        "status": status,
+        "iati_status": _IATI[status],
+        "health": health,
+        "health_reason": health_reason,
+        "priority": priority,
+        "owner": owner,
+        "visibility": visibility,
+        "origin": origin,
+        "planned_start": planned_start,
+        "planned_end": planned_end,
+        "actual_start": actual_start,
+        "actual_end": actual_end,
+        "source": source_key,
+        "source_detail": source_detail,
+        "version": version,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
+
+
+def _cursor_token(code):
+    """The API's keyset cursor for ordering=code: base64url of the JSON list of the last row's key."""
+    return base64.urlsafe_b64encode(orjson.dumps([code])).decode().rstrip("=")
+
+
+def _respond(start_response, status, body, content_type="application/json"):
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def app(environ, start_response):
+    if environ["PATH_INFO"] != "/api/v1/initiatives/":
+        return _respond(start_response, "404 Not Found", b'{"detail":"not found"}')
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    if query.get("ordering", ["code"]) != ["code"]:
+        return _respond(start_response, "400 Bad Request", b'{"detail":"the floor orders by code only"}')
+    size = int(query.get("page_size", [_DEFAULT_PAGE_SIZE])[0])
+    after = None
+    if "cursor" in query:
+        token = query["cursor"][0]
+        after = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))[0]
+    params = {"shared": _SHARED, "statuses": query.get("status"), "after": after, "limit": size + 1}
+    with _cursor() as cursor:
+        rows = cursor.execute(_SQL, params).fetchall()
+    base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}/api/v1/initiatives/"
+    results = [_item(row, base) for row in rows[:size]]
+    next_link = None
+    if len(rows) > size:
+        rest = "&".join(f"{k}={v}" for k, values in query.items() if k != "cursor" for v in values)
+        next_link = f"{base}?{rest}&cursor={_cursor_token(results[-1]['code'])}"
+    return _respond(start_response, "200 OK", orjson.dumps({"next": next_link, "results": results}))

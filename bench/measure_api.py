@@ -1,0 +1,85 @@
+"""API list: GET /api/v1/initiatives/ against the floor (bare WSGI + one SQL query) and the naive DRF peer."""
+
+import json
+from urllib.parse import urlsplit
+
+from bench.context import log
+from bench.http_client import expect_ok
+from bench.report import Row
+from bench.wrk import run_wrk
+
+__all__ = ["PAGE_SIZE", "list_query", "measure_api_list"]
+
+PAGE_SIZE = 50
+
+
+def list_query(ctx, page_size=PAGE_SIZE):
+    return f"status={ctx.targets['status']}&ordering=code&page_size={page_size}"
+
+
+def _results(body, what):
+    data = json.loads(body)
+    if "results" not in data:
+        raise RuntimeError(f"{what}: no `results` in the answer: {body[:500]!r}")
+    return data["results"]
+
+
+def _without_host(item):
+    """The row with its `url` as a path: the floor runs on another port."""
+    return {**item, "url": urlsplit(item["url"]).path} if "url" in item else item
+
+
+def _headers(mapping):
+    return [f"{name}: {value}" for name, value in mapping.items()]
+
+
+def measure_api_list(ctx, app, floor):
+    query = list_query(ctx)
+    targets = {
+        "project": (f"{app.url}/api/v1/initiatives/?{query}", ctx.auth_headers),
+        "floor": (f"{floor.url}/api/v1/initiatives/?{query}", {}),
+        "naive": (f"{app.url}/bench/naive/initiatives/?{query}", ctx.auth_headers),
+    }
+    # All three must answer 200 with the same page, or the comparison means nothing.
+    answers = {
+        name: _results(expect_ok(url, headers, f"API list ({name})"), name) for name, (url, headers) in targets.items()
+    }
+    pages = {name: [item["code"] for item in items] for name, items in answers.items()}
+    expected = min(PAGE_SIZE, ctx.targets["shared_with_status"])
+    for name, codes in pages.items():
+        if codes != pages["project"] or len(codes) != expected:
+            raise RuntimeError(
+                f"API list: {name} answered {len(codes)} rows ({codes[:3]}…), the project {len(pages['project'])} "
+                f"({pages['project'][:3]}…); expected the same {expected}."
+            )
+    # The floor must serve what the API serves; if the API's representation changed, floor.py needs the same.
+    first, floor_first = (_without_host(answers[name][0]) for name in ("project", "floor"))
+    differing = sorted(key for key in first.keys() | floor_first.keys() if first.get(key) != floor_first.get(key))
+    if differing:
+        log(f"warning: the floor's first row differs from the API's in {', '.join(differing)}; see bench/floor.py")
+    results = {}
+    for name, (url, headers) in targets.items():
+        log(f"wrk API list ({name}): warm-up {ctx.args.warmup} s, then {ctx.args.duration} s")
+        run_wrk(url, seconds=ctx.args.warmup, headers=_headers(headers))
+        results[name] = run_wrk(url, seconds=ctx.args.duration, headers=_headers(headers))
+    project, floor_result, naive = results["project"], results["floor"], results["naive"]
+    to_floor = project.rps / floor_result.rps
+    to_naive = project.rps / naive.rps
+    what = f"API list `/api/v1/initiatives/?{query}`"
+    return [
+        Row(
+            f"{what} vs floor",
+            _summary(project),
+            _summary(floor_result),
+            f"{to_floor:.2f}×",
+            "≥ 0.4× floor",
+            to_floor >= 0.4,
+        ),
+        Row(
+            f"{what} vs naive DRF", _summary(project), _summary(naive), f"{to_naive:.2f}×", "≥ 3× naive", to_naive >= 3
+        ),
+    ]
+
+
+def _summary(result):
+    return f"{result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"

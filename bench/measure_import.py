@@ -1,0 +1,102 @@
+"""Import: `manage.py import_observations FILE.csv` (all created, then all unchanged) against COPY FROM STDIN."""
+
+import re
+import time
+
+from bench.context import log
+from bench.data import add_import_series
+from bench.report import Row, skipped
+
+__all__ = ["measure_import"]
+
+_BLOCK = 1 << 20
+
+
+def _count(output, word):
+    """The number printed next to `word` ("created: 12", "12 created", "created=12"), or None."""
+    for pattern in (rf"\b{word}\b\s*[:=]?\s*([\d,]+)", rf"([\d,]+)\s+{word}\b"):
+        match = re.search(pattern, output, re.IGNORECASE)
+        if match:
+            return int(match[1].replace(",", ""))
+    return None
+
+
+def _import(ctx, path, expect, rows):
+    output, seconds = ctx.manage("import_observations", str(path), "--no-progress")
+    counted = _count(output, expect)
+    if counted is not None and counted != rows:
+        raise RuntimeError(f"import_observations: expected {rows:,} {expect}, it printed:\n{output}")
+    return seconds, output
+
+
+def _copy_bare(ctx, path):
+    """COPY the same CSV into a bare table (no constraints, no indexes): what PostgreSQL alone takes."""
+    with ctx.connect() as connection:
+        connection.execute("DROP TABLE IF EXISTS bare")
+        connection.execute(
+            "CREATE TABLE bare (indicator text, period text, value numeric, qualifier text, source text, note text)"
+        )
+        connection.commit()
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER)") as copy,
+            open(path, "rb") as handle,
+        ):
+            while block := handle.read(_BLOCK):
+                copy.write(block)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        copied = connection.execute("SELECT count(*) FROM bare").fetchone()[0]
+        connection.execute("DROP TABLE bare")
+        connection.commit()
+    return seconds, copied
+
+
+def measure_import(ctx):
+    rows = ctx.args.import_rows
+    what = f"Import `import_observations` ({rows:,} rows"
+    try:
+        ctx.manage("help", "import_observations")
+    except RuntimeError:
+        return [skipped(f"{what}, all new)", "command missing", "≥ 0.5× COPY")]
+    path = ctx.work_dir / "import.csv"
+    if not add_import_series(ctx, rows, path):
+        return [skipped(f"{what}, all new)", "needs a fresh database, not --reuse-db", "≥ 0.5× COPY")]
+    size_mb = path.stat().st_size / 2**20
+
+    log(f"import: {rows:,} new rows ({size_mb:.0f} MB CSV) through import_observations")
+    created_seconds, _ = _import(ctx, path, "created", rows)
+    with ctx.connect() as connection:
+        stored = connection.execute(
+            "SELECT count(*) FROM tracker_observation o JOIN tracker_tradeindicator i ON i.id = o.indicator_id "
+            "WHERE i.code LIKE 'bench-import-%'"
+        ).fetchone()[0]
+    if stored != rows:
+        raise RuntimeError(f"import_observations stored {stored:,} of the {rows:,} rows of {path}.")
+    log("import: the same file again (every row unchanged)")
+    unchanged_seconds, _ = _import(ctx, path, "unchanged", rows)
+    log("import: COPY of the same file into a bare table")
+    copy_seconds, copied = _copy_bare(ctx, path)
+    if copied != rows:
+        raise RuntimeError(f"COPY loaded {copied:,} rows of {rows:,}.")
+
+    copy_rate = rows / copy_seconds
+    created_rate, unchanged_rate = rows / created_seconds, rows / unchanged_seconds
+    reference = f"COPY {copy_rate:,.0f} rows/s ({copy_seconds:.2f} s)"
+    return [
+        Row(
+            f"{what}, all new: created)",
+            f"{created_rate:,.0f} rows/s ({created_seconds:.1f} s)",
+            reference,
+            f"{created_rate / copy_rate:.2f}×",
+            "≥ 0.5× COPY",
+            created_rate / copy_rate >= 0.5,
+        ),
+        Row(
+            f"{what} again: unchanged)",
+            f"{unchanged_rate:,.0f} rows/s ({unchanged_seconds:.1f} s)",
+            reference,
+            f"{unchanged_rate / copy_rate:.2f}×",
+        ),
+    ]

@@ -1,0 +1,15 @@
+"""The project's URLs plus the naive peer at /bench/naive/initiatives/ (only under bench.settings)."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from bench.naive import NaiveInitiativeViewSet
+from config.urls import handler400, handler403, handler404, handler500
+from config.urls import urlpatterns as project_urlpatterns
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
+
+router = SimpleRouter()
+router.register("initiatives", NaiveInitiativeViewSet, basename="naive-initiative")
+
+urlpatterns = [path("bench/naive/", include(router.urls)), *project_urlpatterns]
