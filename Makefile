@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Local development runs with DEBUG on; production sets its own environment (README, "Operating").
 export DEBUG ?= 1
 
-.PHONY: run test test-browser lint format migrate seeds users messages clean venv
+.PHONY: loadtest faulttest run serve test test-browser lint format migrate seeds users messages clean venv bench backup restore
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ run: messages seeds users
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production (deploy/README.md): DEBUG off whatever the environment says, static files collected for whitenoise,
+# migrations, then gunicorn (config/gunicorn.conf.py: BIND, WEB_CONCURRENCY). Without SECRET_KEY (or
+# SECRET_KEY_FILE) and the other production settings it refuses to start, naming what is missing.
+serve: export DEBUG = 0
+serve:
+	@test -x $(BIN)/gunicorn || { echo "make serve: $(BIN)/gunicorn is missing; run \`make venv messages\` first." >&2; exit 1; }
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py migrate --no-input
+	exec $(BIN)/gunicorn --config config/gunicorn.conf.py --no-control-socket config.wsgi
+
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -56,6 +66,29 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Performance benchmark against PostgreSQL and gunicorn (bench/README.md); BENCH_ARGS=--quick for a 2-minute run.
+bench: venv
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Load and fault tests (bench/load.py, results appended to bench/LOAD.md): mixed reads and writes from several
+# clients through gunicorn + PostgreSQL with a ledger of acknowledged writes; faulttest also stops PostgreSQL for
+# 5 s mid-run (it must not be run while anything else uses the local cluster).
+loadtest: venv
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+faulttest: venv
+	$(BIN)/python -m bench.load --fault $(LOAD_ARGS)
+
+# Backups (README, "Backups"): the whole database of DATABASE_URL into BACKUP_DIR (default backups/, git-ignored);
+# prints the file written. `make restore FILE=backups/tracker-….dump` puts one back, asking first unless CONFIRM=yes.
+backup: venv
+	$(BIN)/python manage.py backup
+
+restore: venv
+	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/tracker-20260131-120000.dump (add CONFIRM=yes to skip the question)." >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--no-input)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

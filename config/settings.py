@@ -1,8 +1,10 @@
 """Settings for cooperation-tracker, read from the environment (see README, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,20 +44,33 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The request id (X-Request-ID) and access log first, so they cover every response below, errors included.
+    "tracker.middleware.request_id.RequestIdMiddleware",
+    # 503 pages instead of 500s while the database cannot be reached (the API answers problem+json itself).
+    "tracker.middleware.database.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413) and NUL characters in parameters (400), before anything reads
+    # them; after LocaleMiddleware, so the answer is in the user's language.
+    "tracker.middleware.limits.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # While PostgreSQL cannot be reached, requests fail fast (503) instead of hanging on connect; a
+    # `?connect_timeout=` in DATABASE_URL wins.
+    DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -107,7 +127,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files whitenoise serves: outside the code in production (deploy/), so the
+# code can stay read-only.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -121,6 +143,104 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- production: HTTPS, browser security headers, sessions, login protection (README, "Configuration") ---------
+
+# Behind nginx (deploy/nginx.conf), which ends TLS and says so in X-Forwarded-Proto / X-Forwarded-For. Trust
+# those headers only when a proxy you run sets them: a client reaching gunicorn directly could forge them.
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain-HTTP requests are redirected to HTTPS, except the health checks a load balancer or systemd sends on HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# HSTS: browsers refuse plain HTTP to this host for a year after their first visit. SECURE_HSTS_SECONDS=0 turns it
+# off (a plain-HTTP intranet). Preloading commits the whole domain, so its owner decides; while it is off, Django's
+# reminder about it (security.W021) is silenced so that `check --deploy --fail-level WARNING` passes.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Cookies only over HTTPS; SECURE_COOKIES=0 for a plain-HTTP intranet (or the browser never sends them back).
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Origins allowed to POST forms besides this host itself, e.g. "https://tracker.example.org" when the proxy
+# rewrites the Host header.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# A session lasts a working day from the login, then the user logs in again; scripts cannot read its cookie, and
+# other sites' forms do not get it sent along.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# django-csp: scripts and styles only from this site's own files, never inline. The two inline <style> blocks of
+# third-party pages (Swagger UI's, the browsable API's code highlighting) carry the request's nonce
+# (templates/drf_spectacular/, templates/rest_framework/); Swagger UI's start-up script is a separate file
+# (SpectacularSwaggerSplitView). style-src-attr allows style="…" attributes only: DRF's browsable API,
+# django-import-export's export form and django-simple-history's history list write a few; an attribute holds no
+# selectors, so it cannot read the page the way an injected <style> block could, and those stay refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.NONCE],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    },
+}
+# django-permissions-policy: no page here uses a camera, a microphone, the location and so on; nor may anything
+# embedded in one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused
+# (429 and the lockout page, on the pages' login and the admin's alike) for AXES_COOLOFF_MINUTES; other users and
+# addresses are unaffected. An administrator unlocks sooner in the admin ("Access attempts") or with
+# `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.web.lockout.lockout_response"
+# The client's address: the one nginx saw (the right-most X-Forwarded-For entry) with TRUST_X_FORWARDED_FOR,
+# else the connection's.
+AXES_CLIENT_IP_CALLABLE = "tracker.web.lockout.client_ip"
 
 # The side this installation works for: trade figures are read with it as the reporter.
 HOME_REGION = env_str("HOME_REGION", "BY")
@@ -141,7 +261,23 @@ CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
-API_MAX_BULK_OBSERVATIONS = env_int("API_MAX_BULK_OBSERVATIONS", 10_000, minimum=1)
+API_MAX_BULK_OBSERVATIONS = env_int("API_MAX_BULK_OBSERVATIONS", 10_000, minimum=1)  # more: 413
+
+# --- resource limits: no request may take unbounded memory or time (README, "Resource limits") -------------------
+
+# A request body larger than this is refused with 413 before it is read (tracker.middleware.limits), on the
+# pages and the API alike. Files uploaded to the admin's import do not count: above FILE_UPLOAD_MAX_MEMORY_SIZE
+# they are spooled to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=0)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=1)  # more: 400
+# Rows one export may have (the pages' initiative list, the API's observations.csv); more is a 413 saying by how
+# much. XLSX is built whole in a temporary file before anything is sent, so its limit is lower.
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000, minimum=1)
+EXPORT_MAX_XLSX_ROWS = env_int("EXPORT_MAX_XLSX_ROWS", 100_000, minimum=1)
+# PostgreSQL cancels a statement of a web request after this long (0: never), and the API answers 503. Applied
+# by the web entry points only (config/statement_timeout.py): commands and task workers run without it.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -159,6 +295,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"principal": env_str("API_THROTTLE_RATE", "1200/minute")},
     "EXCEPTION_HANDLER": "tracker.api.errors.problem_exception_handler",
+    # DRF's three, with JSON nested too deeply to read answered 400 rather than 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -174,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the page loads nothing from other sites (CONTENT_SECURITY_POLICY).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
@@ -227,3 +371,44 @@ WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 2, minimum=0)  # seconds; dou
 WEBHOOK_RETRY_CAP = env_int("WEBHOOK_RETRY_CAP", 3600, minimum=1)  # seconds: the longest wait between attempts
 WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024  # read of a receiver's answer; the first KB is kept
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
+# --- operations: logs and backups (README, "Health checks, logs and request ids" and "Backups") -------------------
+
+# One JSON object per line on stdout for a log collector (tracker/logging.py), or readable text in development.
+# Every line logged while serving a request or command carries its id (X-Request-ID); `tracker.request` writes
+# one access line per request.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not a log format: use json or text.")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not a level: use DEBUG, INFO, WARNING or ERROR.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {"()": "tracker.logging.JsonFormatter"},
+        "text": {"()": "tracker.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's records go to stdout through the root like every other; server errors also to ADMINS.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        # runserver's own access lines would repeat tracker.request's.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+        # django-axes announces itself at INFO in every process, commands included (whose output is on stdout).
+        "axes.apps": {"level": "WARNING"},
+    },
+}
+
+# `manage.py backup` / `make backup` write here (tracker/backups.py); git-ignored.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))

@@ -1,22 +1,29 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tracker import health
 from tracker.api import errors
+from tracker.middleware.database import database_aware
+from tracker.middleware.limits import content_too_large_aware
 
 admin.site.site_header = _("Cooperation tracker")
 admin.site.site_title = _("Cooperation tracker")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    # Probes (tracker/health.py): liveness without the database, readiness with it.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("tracker.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI with its start-up script served from ?script rather than inline (CONTENT_SECURITY_POLICY).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API addresses answer problem+json even with DEBUG on (Django's 404 page is HTML).
     re_path(r"^api/", errors.not_found),
 ]
@@ -38,8 +45,12 @@ def _default(name):
 
 
 handler404 = _api_aware(404, "not-found", "Not Found", "No resource at this address.", _default("page_not_found"))
-handler500 = _api_aware(
-    500, "server-error", "Server error", "Something went wrong; it was logged.", _default("server_error")
+# A database that cannot be reached is a 503, also when a middleware rather than a view ran into it.
+handler500 = database_aware(
+    _api_aware(500, "server-error", "Server error", "Something went wrong; it was logged.", _default("server_error"))
 )
-handler400 = _api_aware(400, "bad-request", "Bad Request", "The request could not be read.", _default("bad_request"))
+# Form fields over DATA_UPLOAD_MAX_MEMORY_SIZE reach Django's 400 handler; they are a 413.
+handler400 = content_too_large_aware(
+    _api_aware(400, "bad-request", "Bad Request", "The request could not be read.", _default("bad_request"))
+)
 handler403 = _api_aware(403, "forbidden", "Forbidden", "You may not do this.", _default("permission_denied"))

@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext as _
 
-__all__ = ["DomainError", "InvalidRows", "StaleVersion", "StatusChangeRefused", "TransitionNotAllowed"]
+__all__ = [
+    "DomainError",
+    "ExportTooLarge",
+    "InvalidRows",
+    "StaleVersion",
+    "StatusChangeRefused",
+    "TransitionNotAllowed",
+]
 
 
 class DomainError(Exception):
@@ -47,4 +54,18 @@ class InvalidRows(DomainError):
         super().__init__(
             _("%(count)s row(s) have errors; nothing was written. First: row %(row)s, %(field)s: %(message)s")
             % {"count": len(errors), "row": first[0], "field": field, "message": message}
+        )
+
+
+class ExportTooLarge(DomainError):
+    """An export with more rows than the limit for its format (settings.EXPORT_MAX_ROWS, EXPORT_MAX_XLSX_ROWS)."""
+
+    def __init__(self, count, limit, fmt):
+        self.count, self.limit, self.format = count, limit, fmt
+        super().__init__(
+            _(
+                "This export would have %(count)s rows; at most %(limit)s can be exported as %(format)s. "
+                "Narrow the filters and export again."
+            )
+            % {"count": count, "limit": limit, "format": fmt.upper()}
         )

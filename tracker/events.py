@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.actors import name_of
-from tracker.context import current_actor
+from tracker.context import current_actor, current_request_id
 from tracker.models.events import Action, Event, lock_event_order
 
 __all__ = ["Action", "event_for", "record", "record_many"]
@@ -30,6 +30,7 @@ def event_for(instance, action, data=None, actor=None, scope=None):
         partner_region_id=region_id,
         shared=shared,
         data={"version": getattr(instance, "version", None), **(data or {})},
+        request_id=current_request_id(),
     )
 
 

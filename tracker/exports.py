@@ -4,7 +4,8 @@ import csv
 import io
 import tempfile
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.http import FileResponse, StreamingHttpResponse
@@ -12,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.choices import Health, Priority, Status, Visibility
+from tracker.errors import ExportTooLarge
 
 __all__ = [
     "FORMATS",
     "OBSERVATION_COLUMNS",
+    "check_size",
     "initiatives_response",
     "observations_csv_response",
     "observations_csv_statement",
@@ -96,7 +99,18 @@ def _xlsx_response(rows, filename):
     )
 
 
+def check_size(queryset, fmt):
+    """Raise ExportTooLarge when `queryset` has more rows than format `fmt` may export: EXPORT_MAX_ROWS for CSV
+    (streamed, so the limit bounds the time a request takes), EXPORT_MAX_XLSX_ROWS for XLSX (built whole in a
+    temporary file before the first byte is sent). One COUNT(*) of the filtered rows, before anything is sent."""
+    limit = settings.EXPORT_MAX_XLSX_ROWS if fmt == "xlsx" else settings.EXPORT_MAX_ROWS
+    count = queryset.order_by().count()
+    if count > limit:
+        raise ExportTooLarge(count, limit, fmt)
+
+
 def initiatives_response(queryset, fmt):
+    check_size(queryset, fmt)
     rows = _rows(queryset, _initiative_columns())
     filename = f"initiatives-{timezone.localdate():%Y-%m-%d}"
     return _csv_response(rows, filename) if fmt == "csv" else _xlsx_response(rows, filename)
@@ -157,24 +171,34 @@ def observations_csv_response(observations, filename):
     """CSV of `observations` with the import's columns, streamed in blocks: memory stays flat at any size.
 
     On PostgreSQL the database writes the CSV itself (COPY … TO STDOUT); elsewhere Python's csv module does.
+    Raises ExportTooLarge beyond EXPORT_MAX_ROWS.
     """
+    check_size(observations, "csv")
     blocks = _copied_blocks(observations) if connection.vendor == "postgresql" else _written_blocks(observations)
     response = StreamingHttpResponse(blocks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
+# The COPY is one statement that lasts as long as the client takes to read the file: a web process's
+# DB_STATEMENT_TIMEOUT_MS (config/statement_timeout.py) would cut a large export off half-way, so it gets this
+# instead (EXPORT_MAX_ROWS bounds its size: 2,000,000 rows are ~100 MB).
+EXPORT_STATEMENT_TIMEOUT = "10min"
+
+
 def _copied_blocks(observations):
     sql, params = observations_csv_statement(observations)
     buffer = bytearray()
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.connection.cursor() as raw, raw.copy(statement, params) as copy:
-        buffer += ",".join(OBSERVATION_COLUMNS).encode() + b"\n"
-        for block in copy:
-            buffer += block
-            if len(buffer) >= _BLOCK:
-                yield bytes(buffer)
-                buffer.clear()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = '{EXPORT_STATEMENT_TIMEOUT}'")
+        with cursor.connection.cursor() as raw, raw.copy(statement, params) as copy:
+            buffer += ",".join(OBSERVATION_COLUMNS).encode() + b"\n"
+            for block in copy:
+                buffer += block
+                if len(buffer) >= _BLOCK:
+                    yield bytes(buffer)
+                    buffer.clear()
     yield bytes(buffer)
 
 

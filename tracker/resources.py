@@ -8,6 +8,7 @@ only if every row is valid (tracker.admin.importing.TrackerImportExportMixin).
 from decimal import InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -79,6 +80,14 @@ def _code_field(attribute, model, field):
 
 
 class TrackerResource(resources.ModelResource):
+    def before_import_row(self, row, **kwargs):
+        # PostgreSQL refuses text holding a NUL character, even to look a row up by it: refuse the cell first.
+        message = _("Remove the NUL character (\\x00): text cannot hold it.")
+        bad = [column for column, value in row.items() if isinstance(value, str) and "\x00" in value]
+        if bad:
+            raise ValidationError(dict.fromkeys(bad, message))
+        super().before_import_row(row, **kwargs)
+
     def get_instance(self, instance_loader, row):
         # An unknown code in an identifying column means "no such row yet"; the same column's field
         # validation then reports the code as a row error instead of an unexplained crash.

@@ -8,8 +8,13 @@ the check and the connection (DNS rebinding) cannot redirect it.
 
 `settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS` lifts the address check (the tests' receiver is on loopback; an
 installation may deliver inside its own network on purpose).
+
+A host name is resolved within WEBHOOK_TIMEOUT: the system resolver has no time limit of its own to pass, and a
+name whose DNS servers never answer (a partner may choose any) would hold the request that saves it, or the
+worker, for as long as the resolver keeps retrying.
 """
 
+import concurrent.futures
 import ipaddress
 import socket
 from urllib.parse import urlsplit
@@ -21,6 +26,9 @@ from django.utils.translation import gettext as _
 __all__ = ["Target", "UnsafeAddress", "resolve", "validate_webhook_url"]
 
 _SCHEMES = {"http": 80, "https": 443}
+# Lookups run here so that waiting for one can be given up; a thread whose lookup was given up ends when the
+# resolver does.
+_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-dns")
 
 
 class UnsafeAddress(Exception):
@@ -72,10 +80,17 @@ def resolve(url):
     """The Target to deliver `url` to: every address the host resolves to must be public (unless private
     networks are allowed); the first one is used. Raises UnsafeAddress."""
     host, port = _parts(url)
+    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        answers = lookup.result(timeout=settings.WEBHOOK_TIMEOUT)
     except (socket.gaierror, UnicodeError) as error:
         message = _("The host %(host)s cannot be resolved (%(error)s).") % {"host": host, "error": error}
+        raise UnsafeAddress(message) from None
+    except concurrent.futures.TimeoutError:
+        message = _("The host %(host)s cannot be resolved: no answer within %(seconds)s seconds.") % {
+            "host": host,
+            "seconds": settings.WEBHOOK_TIMEOUT,
+        }
         raise UnsafeAddress(message) from None
     addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
     if not addresses:

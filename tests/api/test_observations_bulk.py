@@ -228,12 +228,12 @@ def test_a_request_of_the_largest_size_is_read_and_one_row_more_is_refused_unrea
 
     read = assert_problem(write_client.put(url, largest, format="json"), 400)
     too_many = assert_problem(
-        write_client.put(url, [*largest, {"period": "2023-01", "value": "1"}], format="json"), 400
+        write_client.put(url, [*largest, {"period": "2023-01", "value": "1"}], format="json"), 413
     )
 
     assert min(read["errors"]["rows"], key=int) == str(len(EVERY_MONTH))
-    assert list(too_many["errors"]) == ["non_field_errors"]
-    assert f"{limit}" in too_many["detail"].replace(",", "")
+    assert too_many["type"] == "/api/problems/content-too-large"
+    assert f"at most {limit}" in too_many["detail"].replace(",", "")
     assert not Observation.objects.exists()
 
 
@@ -243,7 +243,7 @@ def test_the_size_limit_comes_from_the_settings(write_client, monthly, settings)
     year = [{"period": f"2023-{month:02d}", "value": "1"} for month in range(1, 13)]
 
     assert write_client.put(url, year, format="json").json()["created"] == 12
-    assert_problem(write_client.put(url, [*year, {"period": "2024-01", "value": "1"}], format="json"), 400)
+    assert_problem(write_client.put(url, [*year, {"period": "2024-01", "value": "1"}], format="json"), 413)
 
 
 def test_more_than_two_decimals_is_refused_not_rounded(write_client, indicator):

@@ -67,7 +67,7 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("id", "occurred_at", "name", "object_key", "actor_name", "partner_region", "shared")
     list_filter = ("action", "object_type", "shared")
     list_select_related = ("partner_region",)
-    search_fields = ("name", "object_key", "actor_name")
+    search_fields = ("name", "object_key", "actor_name", "=request_id")
     date_hierarchy = "occurred_at"
 
 

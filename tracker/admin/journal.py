@@ -63,6 +63,7 @@ class StatusUpdateAdmin(ReadOnlyJournalMixin, admin.ModelAdmin):
         "author",
         "author_name",
         "version",
+        "request_id",
     )
     readonly_fields = fields
 

@@ -18,7 +18,8 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
         if scheme.lower() != self.keyword.lower():
             return None
         token = token.strip()
-        key = ApiKey.authenticate(token) if token and len(token) < 200 else None
+        # No key holds NUL (and PostgreSQL refuses to compare text holding it): an invalid key, without a query.
+        key = ApiKey.authenticate(token) if token and len(token) < 200 and "\x00" not in token else None
         if key is None:
             # One answer for an unknown key, a wrong secret, a disabled or an expired key.
             raise exceptions.AuthenticationFailed(_("Invalid API key."))

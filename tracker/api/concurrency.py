@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from tracker.api.errors import PreconditionRequired
 from tracker.errors import StaleVersion
+from tracker.inputs import whole_number
 
 __all__ = ["VersionedMixin", "etag_of", "expected_version"]
 
@@ -22,9 +23,9 @@ def _versions(header):
     """Versions named by an If-Match / If-None-Match header ("3", W/"3", or a list of them)."""
     versions = []
     for part in header.split(","):
-        tag = part.strip().removeprefix("W/").strip('"')
-        if tag.isdigit():
-            versions.append(int(tag))
+        version = whole_number(part.strip().removeprefix("W/").strip('"'))
+        if version is not None:
+            versions.append(version)
     return versions
 
 

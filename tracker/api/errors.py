@@ -4,7 +4,8 @@ is ever an HTML page or a stack trace."""
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -14,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from tracker.errors import InvalidRows, StaleVersion, TransitionNotAllowed
+from tracker.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_exception_handler"]
 
@@ -22,12 +23,20 @@ logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"
 NON_FIELD = "non_field_errors"  # DRF's key for errors about the whole body (api_settings.NON_FIELD_ERRORS_KEY)
+RETRY_AFTER_UNAVAILABLE = 10  # seconds a client is asked to wait while the database cannot be reached
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = "Send If-Match with the ETag you last read, so a change made meanwhile is not overwritten."
     default_code = "precondition-required"
+
+
+class ContentTooLarge(exceptions.APIException):
+    """More in one request than is accepted (rows of a bulk PUT): 413, the message says the limit."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "content-too-large"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -45,20 +54,50 @@ def problem_exception_handler(exc, context):
     response = _domain_problem(exc)
     if response is not None:
         return response
+    if isinstance(exc, RequestDataTooBig):  # the fields of a multipart body (larger bodies are refused unread)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem(413, "content-too-large", _("Content Too Large"), content_too_large_detail(), limit=limit)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, exceptions.APIException):
         return _api_problem(exc, exception_handler(exc, context))
+    if _is_statement_timeout(exc):
+        logger.warning("statement timeout in %s: %s", context.get("view"), exc)
+        seconds = round(settings.DB_STATEMENT_TIMEOUT_MS / 1000, 1)
+        detail = _(
+            "The request took longer than the database allows (%(seconds)s s) and was stopped. "
+            "Ask for less (narrower filters, a smaller page) and retry."
+        ) % {"seconds": seconds}
+        return problem(503, "timeout", _("Service unavailable"), detail)
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
-        return problem(503, "unavailable", _("Service unavailable"), _("The database cannot be reached; retry."))
+        response = problem(503, "unavailable", _("Service unavailable"), _("The database cannot be reached; retry."))
+        return retry_later(response)
     if isinstance(exc, DatabaseError):
         logger.exception("database error in %s", context.get("view"))
         return problem(409, "conflict", _("Conflict"), _("The change conflicts with stored data; reload and retry."))
     logger.exception("unhandled error in %s", context.get("view"))
     return problem(500, "server-error", _("Server error"), _("Something went wrong on our side; it was logged."))
+
+
+def _is_statement_timeout(exc):
+    """PostgreSQL cancelled the statement (SQLSTATE 57014, query_canceled): DB_STATEMENT_TIMEOUT_MS ran out."""
+    return isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) == "57014"
+
+
+def content_too_large_detail(size=None):
+    """What a 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE says: the limit, and the size when it is known."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if size:
+        return _("The request body has %(size)s bytes; at most %(limit)s are accepted.") % {
+            "size": size,
+            "limit": limit,
+        }
+    return _("The request holds more than %(limit)s bytes of data (files aside), the most that is accepted.") % {
+        "limit": limit
+    }
 
 
 def _domain_problem(exc):
@@ -67,6 +106,9 @@ def _domain_problem(exc):
         return problem(409, "transition-not-allowed", _("Transition not allowed"), str(exc), allowed=allowed)
     if isinstance(exc, StaleVersion):
         return problem(412, "stale", _title(412), str(exc), current_version=exc.current)
+    if isinstance(exc, ExportTooLarge):
+        title = _("Content Too Large")
+        return problem(413, "export-too-large", title, str(exc), count=exc.count, limit=exc.limit)
     if isinstance(exc, InvalidRows):
         return problem(400, "invalid-rows", _("Invalid input"), str(exc), errors={"rows": exc.errors})
     if isinstance(exc, DjangoValidationError):
@@ -112,10 +154,26 @@ def _first_message(errors):
     return _("Invalid input.")
 
 
-def json_problem(request, status_code, slug, title, detail):
+def json_problem(request, status_code, slug, title, detail, **extra):
     """A plain Django problem response, for errors raised outside DRF views (404 on unknown URLs, 500)."""
-    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail}
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail, **extra}
     return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def unavailable(request):
+    """503 for a database that cannot be reached, outside DRF views (tracker.middleware.database)."""
+    response = json_problem(
+        request, 503, "unavailable", _("Service unavailable"), _("The database cannot be reached; retry.")
+    )
+    return retry_later(response)
+
+
+def retry_later(response):
+    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    # Logged at WARNING where it happened; Django would add an ERROR line (and an email to ADMINS) per request
+    # for as long as the outage lasts.
+    response._has_been_logged = True
+    return response
 
 
 def not_found(request, *args, **kwargs):

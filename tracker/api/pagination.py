@@ -19,6 +19,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from tracker.inputs import whole_number
+
 __all__ = ["KeysetPagination"]
 
 
@@ -74,10 +76,11 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_param)
         if raw is None:
             return settings.API_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
+        size = whole_number(raw, 1, settings.API_MAX_PAGE_SIZE)
+        if size is None:
             message = _("Use a whole number from 1 to %(max)s.") % {"max": settings.API_MAX_PAGE_SIZE}
             raise exceptions.ValidationError({self.page_size_param: [message]})
-        return int(raw)
+        return size
 
     def _ordering(self, request, view):
         keys = view.ordering_keys
@@ -145,6 +148,8 @@ def _decode_value(value):
         return parsed
     # Otherwise only what _encode_value writes: codes and 64-bit ids (never null: no order key is nullable).
     if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError
+    if isinstance(value, str) and "\x00" in value:  # never written by _encode_value; PostgreSQL refuses it
         raise ValueError
     if isinstance(value, int) and not -(2**63) <= value < 2**63:
         raise ValueError

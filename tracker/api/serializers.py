@@ -1,4 +1,11 @@
-"""API representations. Explicit field lists; related objects as brief objects on read, codes on write."""
+"""API representations. Explicit field lists; related objects as brief objects on read, codes on write.
+
+Write serializers refuse what they do not know: a key that is no field (`StrictFields`), and a related code or id
+no row can have (`CodeField`, `IdField`: a NUL character, a number beyond any id) — as a 400 naming the field,
+before the database is asked (PostgreSQL refuses NUL in text with an error of its own).
+"""
+
+from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -13,7 +20,51 @@ from tracker.choices import Health, Qualifier, Status
 User = get_user_model()
 
 
-class Brief(serializers.SlugRelatedField):
+class StrictFields:
+    """Refuse keys that are no field of the serializer, naming them: a misspelt field would otherwise be dropped
+    in silence and the client would believe it saved. Read-only fields are fields: what a GET returned may be
+    sent back as it was."""
+
+    ignored_keys = frozenset({"csrfmiddlewaretoken"})  # the browsable API's forms send it along
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping) and (names := [key for key in data if key not in self.fields]):
+            writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+            message = _("Unknown field; the fields are: %(fields)s.") % {"fields": writable}
+            unknown = {name: [message] for name in names if name not in self.ignored_keys}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                error.detail = {**unknown, **error.detail}
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A related object by its code (or key, or username). A NUL character is never in one, and PostgreSQL
+    refuses to even compare text holding it: such a value is an unknown code, without a query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related object by id. A JSON number that is no whole number (1.5, or 1e400, which Python reads as
+    infinity) is refused as such: looking infinity up made int() overflow, a 500."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class Brief(CodeField):
     """Written as the related object's key (a code); read as a small object with its key and name."""
 
     def __init__(self, slug_field="code", brief=("code", "name"), **kwargs):
@@ -55,7 +106,7 @@ class BriefUser(Brief):
 
 
 @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
-class BriefId(serializers.PrimaryKeyRelatedField):
+class BriefId(IdField):
     def to_representation(self, obj):
         return {"id": obj.pk, "name": str(obj)}
 
@@ -69,8 +120,10 @@ class BriefId(serializers.PrimaryKeyRelatedField):
         return False
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(StrictFields, serializers.ModelSerializer):
     """Saves an update through `save_versioned`, so a stale write is refused by the database itself."""
+
+    serializer_related_field = IdField
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("expected_version")
@@ -147,9 +200,7 @@ class InitiativeSerializer(VersionedSerializer):
     partner_region = BriefCode(queryset=models.Region.objects.all())
     owner = BriefUser(queryset=User.objects.all(), allow_null=True, required=False)
     origin = BriefId(queryset=models.Meeting.objects.all(), allow_null=True, required=False)
-    source = serializers.SlugRelatedField(
-        slug_field="key", queryset=models.Source.objects.all(), allow_null=True, required=False
-    )
+    source = CodeField(slug_field="key", queryset=models.Source.objects.all(), allow_null=True, required=False)
     iati_status = serializers.SerializerMethodField()
 
     class Meta:
@@ -200,7 +251,7 @@ class InitiativeSerializer(VersionedSerializer):
         return attrs
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictFields, serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     health = serializers.ChoiceField(choices=Health.choices, required=False, allow_null=True)
@@ -231,7 +282,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 class InitiativePartSerializer(VersionedSerializer):
     """Common to milestones, participations and indicator links: the initiative by code."""
 
-    initiative = serializers.SlugRelatedField(slug_field="code", queryset=models.Initiative.objects.all())
+    initiative = CodeField(slug_field="code", queryset=models.Initiative.objects.all())
 
     def validate_initiative(self, initiative):
         if self.instance is not None and initiative.pk != self.instance.initiative_id:
@@ -276,7 +327,7 @@ class ParticipationSerializer(InitiativePartSerializer):
 
 
 class IndicatorLinkSerializer(InitiativePartSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=models.TradeIndicator.objects.all())
+    indicator = CodeField(slug_field="code", queryset=models.TradeIndicator.objects.all())
 
     class Meta:
         model = models.InitiativeIndicator
@@ -339,9 +390,7 @@ class ObservationInputSerializer(serializers.Serializer):
     period = serializers.CharField(max_length=7)
     value = serializers.DecimalField(max_digits=18, decimal_places=2)
     qualifier = serializers.ChoiceField(choices=Qualifier.choices, default=Qualifier.EXACT)
-    source = serializers.SlugRelatedField(
-        slug_field="key", queryset=models.Source.objects.all(), required=False, allow_null=True
-    )
+    source = CodeField(slug_field="key", queryset=models.Source.objects.all(), required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

@@ -16,9 +16,10 @@ from tracker import exports, models, observations, permissions, trade, workflow
 from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
-from tracker.api.errors import PROBLEM_CONTENT_TYPE
+from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
 from tracker.choices import Flow
 from tracker.context import acting_as
+from tracker.inputs import whole_number
 
 _FAR_FUTURE = datetime.date(9999, 12, 31)
 
@@ -41,6 +42,8 @@ class TrackerViewMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # For the access log, which sees the Django request only (tracker.middleware.request_id).
+        request._request.tracker_principal = request.user
         self._acting = acting_as(request.user)
         self._acting.__enter__()
 
@@ -304,8 +307,9 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
             raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON array of observations.")]})
         limit = self.bulk_limit()
         if len(rows) > limit:
-            raise exceptions.ValidationError(
-                {"non_field_errors": [_("At most %(limit)s observations per request.") % {"limit": limit}]}
+            raise ContentTooLarge(
+                _("%(count)s observations sent; at most %(limit)s are accepted per request. Send them in parts.")
+                % {"count": len(rows), "limit": limit}
             )
         if not all(isinstance(row, dict) for row in rows):
             raise exceptions.ValidationError({"non_field_errors": [_("Every item must be a JSON object.")]})
@@ -396,7 +400,8 @@ def _whole_number(request, name, default, low, high):
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    number = whole_number(raw, low, high)
+    if number is None:
         message = _("Use a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
         raise exceptions.ValidationError({name: [message]})
-    return int(raw)
+    return number

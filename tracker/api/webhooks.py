@@ -12,6 +12,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tracker.api.serializers import CodeField, StrictFields
 from tracker.api.views import TrackerViewMixin, _both_ways
 from tracker.models import Region, WebhookSubscription
 from tracker.models.webhooks import new_secret, validate_event_patterns
@@ -21,14 +22,14 @@ __all__ = ["WebhookSerializer", "WebhookViewSet"]
 MAX_FAILURES_LIMIT = 100
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(StrictFields, serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.CharField(max_length=60),
         min_length=1,
         help_text="Event names such as `initiative.transitioned`, `initiative.*` for every event of a kind, "
         "or `*` for all.",
     )
-    region = serializers.SlugRelatedField(
+    region = CodeField(
         slug_field="code",
         queryset=Region.objects.all(),
         allow_null=True,

@@ -13,6 +13,8 @@ from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.context import current_request_id
+
 _EVENT_LOCK = 72_011_001  # an arbitrary constant naming the lock
 
 
@@ -41,6 +43,13 @@ class Event(models.Model):
     )
     shared = models.BooleanField(_("visible to partners"), default=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    request_id = models.CharField(
+        _("request id"),
+        max_length=64,
+        blank=True,
+        default=current_request_id,
+        help_text=_("The request or command that made the change (X-Request-ID, also in the logs)."),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -193,6 +193,16 @@ class InitiativeIndicator(Tracked, Cited):
     def __str__(self):
         return f"{self.initiative.code} → {self.indicator.code}"
 
+    def clean(self):
+        super().clean()
+        # The constraint checks the form only; a target is a period of the indicator's own frequency, and an
+        # error names the field rather than the pair.
+        if self.target_period and self.indicator_id:
+            try:
+                parse_period(self.target_period, self.indicator.frequency)
+            except ValueError as error:
+                raise ValidationError({"target_period": str(error)}) from None
+
     def event_key(self):
         return f"{self.initiative.code}#{self.pk}"
 

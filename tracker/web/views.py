@@ -19,13 +19,15 @@ from django.views.decorators.http import require_POST
 
 from tracker import charts, exports, milestones, notifications, permissions, trade, workflow
 from tracker.choices import Flow, Health, Status
-from tracker.errors import StaleVersion, TransitionNotAllowed
+from tracker.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed
 from tracker.filters import InitiativeFilter
+from tracker.inputs import whole_number
 from tracker.models import Area, Initiative, Milestone, Observation, Region, StatusUpdate, TradeIndicator
 from tracker.models.initiatives import has_overdue_milestone
 from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, StatusUpdateForm
 
 PAGE_SIZE = 25
+INDICATOR_PAGE_SIZE = 50
 ORDERINGS = {
     "code": ["code"],
     "-updated": ["-updated_at", "-id"],
@@ -110,15 +112,22 @@ def initiative_list(request):
     ordering = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else "code"
     rows = filtered.qs.order_by(*ORDERINGS[ordering]) if filtered.is_valid() else Initiative.objects.none()
     export = request.GET.get("export")
+    status = 200
     if export in exports.FORMATS:
-        return exports.initiatives_response(rows, export)
+        try:
+            return exports.initiatives_response(rows, export)
+        except ExportTooLarge as error:
+            messages.error(request, str(error))
+            status = 413
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(
         request,
         "tracker/initiative_list.html",
         {"filter": filtered, "page": page, "ordering": ordering, "orderings": ORDERINGS, "query": query.urlencode()},
+        status=status,
     )
 
 
@@ -220,7 +229,7 @@ def update_status(request, code):
 
 def _posted_version(request):
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number(raw)
 
 
 def _apply_status_form(initiative, data, actor):
@@ -293,10 +302,19 @@ def watch(request, code):
 
 @login_required
 def indicator_list(request):
-    indicators = TradeIndicator.objects.select_related("reporter", "partner", "commodity").annotate(
-        observation_count=Count("observations")
+    # Paginated, and the figures counted for the page's series only: with commodity-level statistics there are
+    # tens of thousands of series and millions of figures, and counting them all took seconds.
+    indicators = TradeIndicator.objects.select_related("reporter", "partner", "commodity").order_by("code")
+    page = Paginator(indicators, INDICATOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        Observation.objects.filter(indicator__in=[i.pk for i in page])
+        .values_list("indicator")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return render(request, "tracker/indicator_list.html", {"indicators": indicators})
+    for indicator in page:
+        indicator.observation_count = counts.get(indicator.pk, 0)
+    return render(request, "tracker/indicator_list.html", {"indicators": page, "page": page, "query": ""})
 
 
 @login_required
