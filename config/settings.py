@@ -241,6 +241,7 @@ AXES_LOCKOUT_CALLABLE = "tracker.web.lockout.lockout_response"
 # The client's address: the one nginx saw (the right-most X-Forwarded-For entry) with TRUST_X_FORWARDED_FOR,
 # else the connection's.
 AXES_CLIENT_IP_CALLABLE = "tracker.web.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "tracker.web.lockout.client_username"
 
 # The side this installation works for: trade figures are read with it as the reporter.
 HOME_REGION = env_str("HOME_REGION", "BY")

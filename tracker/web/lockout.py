@@ -6,7 +6,7 @@ Both logins (the pages' `/accounts/login/` and the admin's) authenticate through
 from django.conf import settings
 from django.shortcuts import render
 
-__all__ = ["client_ip", "lockout_response"]
+__all__ = ["client_ip", "client_username", "lockout_response"]
 
 
 def client_ip(request):
@@ -21,6 +21,14 @@ def client_ip(request):
         if forwarded[-1]:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+def client_username(request, credentials=None):
+    """The username a login tried, cut to what axes can store (255): a 100,000-character username must count as
+    a failed login, not fail to be recorded (a 500). Real usernames are at most 150 characters."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    return username[:255] if isinstance(username, str) else username
 
 
 def lockout_response(request, original_response=None, credentials=None):
