@@ -34,11 +34,16 @@ JOIN tracker_region r ON r.id = i.partner_region_id
 LEFT JOIN auth_user u ON u.id = i.owner_id
 LEFT JOIN tracker_meeting m ON m.id = i.origin_id
 LEFT JOIN tracker_source s ON s.id = i.source_id
-WHERE i.visibility = ANY(%(shared)s) AND (%(statuses)s::text[] IS NULL OR i.status = ANY(%(statuses)s))
-  AND (%(after)s::text IS NULL OR i.code > %(after)s)
+WHERE i.visibility = ANY(%(shared)s) {conditions}
 ORDER BY i.code
-LIMIT %(limit)s
+LIMIT {limit}
 """
+# One statement per combination of the parameters given and page size, as a hand-written endpoint would build
+# it (and as Django writes LIMIT: a number in the text): psycopg prepares each after five runs and PostgreSQL
+# then reuses a generic plan. With "(%(statuses)s IS NULL OR …)" and the limit as parameters, PostgreSQL
+# judged the generic plan too costly and planned afresh on every request: at 10,000 initiatives 3 ms of
+# planning against 0.4 ms of execution, which made the floor four times slower than it needs to be.
+_CONDITIONS = {"statuses": "AND i.status = ANY(%(statuses)s)", "after": "AND i.code > %(after)s"}
 
 _connection = None
 
@@ -112,9 +117,10 @@ def app(environ, start_response):
     if "cursor" in query:
         token = query["cursor"][0]
         after = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))[0]
-    params = {"shared": _SHARED, "statuses": query.get("status"), "after": after, "limit": size + 1}
+    params = {"shared": _SHARED, "statuses": query.get("status"), "after": after}
+    conditions = " ".join(sql for name, sql in _CONDITIONS.items() if params[name] is not None)
     with _cursor() as cursor:
-        rows = cursor.execute(_SQL, params).fetchall()
+        rows = cursor.execute(_SQL.format(conditions=conditions, limit=size + 1), params).fetchall()
     base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}/api/v1/initiatives/"
     results = [_item(row, base) for row in rows[:size]]
     next_link = None

@@ -109,6 +109,12 @@ else:
     # `?connect_timeout=` in DATABASE_URL wins.
     DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    # Server-side parameter binding lets psycopg prepare a statement it has run five times on a connection, so
+    # PostgreSQL stops planning the hot queries (the API list's joins took longer to plan than to run; see
+    # bench/RESULTS.md). DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode, which cannot keep them.
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -286,7 +292,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["tracker.api.filters.GivenFiltersBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

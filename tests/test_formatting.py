@@ -119,9 +119,13 @@ def test_a_catalogue_translation_wins_over_the_built_in_table(russian):
     def translated(context, message):
         return "миллионов" if (context, message) == ("money scale", "million") else real(context, message)
 
+    format_money(334_000_000)  # the word tables are built once per language and kept...
     with mock.patch.object(formatting, "pgettext", translated):
+        formatting.clear_cache()  # ...until the catalogues change
         assert format_money(334_000_000) == f"334{NBSP}миллионов{NBSP}$"
         assert format_money(1_234_000_000) == f"1,2{NBSP}млрд{NBSP}$"
+    formatting.clear_cache()
+    assert format_money(334_000_000) == f"334{NBSP}млн{NBSP}$"
 
 
 def test_compact_numbers_for_chart_axes(english):

@@ -16,7 +16,8 @@ PROJECT = settings.BASE_DIR
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'DEBUG': s.DEBUG, 'SECRET_KEY': s.SECRET_KEY, 'TIME_ZONE': s.TIME_ZONE, "
-    "'CONN_MAX_AGE': s.DATABASES['default']['CONN_MAX_AGE'], 'ENGINE': s.DATABASES['default']['ENGINE']}))"
+    "'CONN_MAX_AGE': s.DATABASES['default']['CONN_MAX_AGE'], 'ENGINE': s.DATABASES['default']['ENGINE'], "
+    "'OPTIONS': {k: v for k, v in s.DATABASES['default'].get('OPTIONS', {}).items() if k != 'init_command'}}))"
 )
 # The variables the settings read; every case starts without them so the machine's own values cannot leak in.
 READ_BY_SETTINGS = (
@@ -27,6 +28,7 @@ READ_BY_SETTINGS = (
     "DATABASE_URL",
     "DATABASE_URL_FILE",
     "DB_CONN_MAX_AGE",
+    "DB_PREPARED_STATEMENTS",
     "TIME_ZONE",
     "ENV_FILE",
 )
@@ -109,6 +111,30 @@ def test_a_bad_database_url_is_refused_naming_database_url(url, expected):
 def test_postgresql_is_chosen_by_the_database_url():
     loaded = settings_of(DEBUG="1", DATABASE_URL="postgres://tracker@db.example.org:5432/tracker")
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_postgresql_prepares_repeated_statements_unless_told_not_to():
+    url = "postgres://tracker@db.example.org:5432/tracker"
+    options = settings_of(DEBUG="1", DATABASE_URL=url)["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    options = settings_of(DEBUG="1", DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+@pytest.mark.django_db
+def test_a_query_run_five_times_is_prepared_on_the_server():
+    from django.db import connection
+
+    from tracker.models import Initiative
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+    for _ in range(6):
+        list(Initiative.objects.filter(code="nothing-here"))
+    with connection.cursor() as cursor:
+        cursor.execute(prepared, ['%"tracker_initiative"."code" = $1%'])
+        assert cursor.fetchone()[0] == 1
 
 
 def test_with_debug_off_connections_are_kept_open():

@@ -12,7 +12,7 @@ from django_filters.fields import IsoDateTimeField
 from tracker import models
 from tracker.choices import Health, Status
 
-__all__ = ["MAX_SEARCH_LENGTH", "InitiativeFilter", "UpdatedSince", "search"]
+__all__ = ["MAX_SEARCH_LENGTH", "FilterSet", "InitiativeFilter", "UpdatedSince", "search"]
 
 MAX_SEARCH_LENGTH = 200
 
@@ -46,11 +46,32 @@ class UpdatedSince(filters.IsoDateTimeFilter):
         super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
 
 
+class FilterSet(filters.FilterSet):
+    """A FilterSet that can be built with only the filters a query names (`given_only=True`, as the API does).
+
+    django-filter deep-copies every declared filter and builds a form field for each on every request; for a
+    list polled by partner systems that cost more than its query (bench/RESULTS.md, "Gains"). A filter that is
+    not given filters nothing, so leaving it out changes no result. The pages keep every filter: they render
+    the whole form.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, given_only=False):
+        if given_only and data is not None:
+            self.base_filters = {name: f for name, f in self.base_filters.items() if _names(data, name, prefix)}
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+
+def _names(data, name, prefix):
+    """Whether `data` has a parameter of the filter `name` (a range filter's are `name_min`, `name_after`…)."""
+    name = f"{prefix}-{name}" if prefix else name
+    return any(key == name or key.startswith(f"{name}_") for key in data)
+
+
 def _owners(request):
     return get_user_model().objects.filter(owned_initiatives__isnull=False).distinct().order_by("username")
 
 
-class InitiativeFilter(filters.FilterSet):
+class InitiativeFilter(FilterSet):
     q = filters.CharFilter(method="filter_q", max_length=MAX_SEARCH_LENGTH, label=_("Search"))
     # distinct=False: these are columns of the initiative itself, and SELECT DISTINCT over a page's columns
     # (summary included) cost more than the rest of the request (bench/RESULTS.md, "Gains").

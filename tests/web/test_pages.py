@@ -75,7 +75,7 @@ def count_queries(client, url):
 
 # Queries per page: 2 for the session and its user, then the page's own. Pinned so any N+1 shows up.
 EXPECTED = {
-    "dashboard": 11,  # 2 + status, health, area counts, busiest region and its row, yearly, quarterly, overdue, recent
+    "dashboard": 9,  # 2 + all counts (one statement), areas, busiest region, yearly, quarterly, overdue, recent
     "list": 8,  # 2 + four filter choice lists (area, region, owner, organisation), count, page
     "indicators": 5,  # 2 + count, the page's indicators, their figure counts
     "indicator": 4,  # 2 + indicator, observations
@@ -301,3 +301,29 @@ def test_trade_series_are_listed_by_pages_of_fifty_with_their_counts(client):
     counts = dict(re.findall(r'/indicators/(zz-series-\d+)/".*?<td class="numeric">(\d+)</td>', first + last, re.S))
     assert len(counts) == 60
     assert all(int(count) == int(code[-2:]) % 3 for code, count in counts.items())
+
+
+def test_the_dashboard_counts_initiatives_by_status_health_and_area_and_shows_the_busiest_region(client):
+    admin = factories.superuser()
+    busy = factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast")
+    quiet = factories.RegionFactory(code="RU-ORL", name="Oryol Oblast")
+    farming = factories.AreaFactory(code="agri", name="Agribusiness")
+    industry = factories.AreaFactory(code="industry", name="Industry")
+    for number in range(3):
+        factories.InitiativeFactory(code=f"busy-{number}", partner_region=busy, area=farming)
+    started = factories.InitiativeFactory(code="quiet-0", partner_region=quiet, area=industry)
+    workflow.transition(started, Status.UNDER_STUDY, by=admin, note="started", health="at_risk", health_reason="late")
+    client.force_login(admin)
+
+    context = client.get(reverse("dashboard")).context
+
+    by_status = {status.value: count for status, count in context["by_status"]}
+    assert by_status == {**{status.value: 0 for status in Status}, "proposed": 3, "under_study": 1}
+    by_health = {health.value: count for health, count in context["by_health"]}
+    assert by_health["at_risk"] == 1 and sum(by_health.values()) == 4
+    assert [(area.code, count) for area, count in context["by_area"]] == [("agri", 3), ("industry", 1)]
+    assert context["partner"] == busy
+    assert Initiative.objects.filter(area=industry).tally("status", "partner_region_id") == {
+        "status": {"under_study": 1},
+        "partner_region_id": {quiet.pk: 1},
+    }

@@ -2,12 +2,14 @@
 
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from tracker import models
 from tracker.choices import MilestoneKind, MilestoneState
-from tracker.filters import InitiativeFilter, UpdatedSince
+from tracker.filters import FilterSet, InitiativeFilter, UpdatedSince
 
 __all__ = [
+    "GivenFiltersBackend",
     "IndicatorFilter",
     "IndicatorLinkFilter",
     "InitiativeFilter",  # shared with the pages, defined in tracker.filters
@@ -18,7 +20,17 @@ __all__ = [
 ]
 
 
-class InitiativePartFilter(filters.FilterSet):
+class GivenFiltersBackend(DjangoFilterBackend):
+    """DjangoFilterBackend building only the filters a request names (tracker.filters.FilterSet)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        if issubclass(self.get_filterset_class(view, queryset), FilterSet):
+            kwargs["given_only"] = True
+        return kwargs
+
+
+class InitiativePartFilter(FilterSet):
     initiative = filters.CharFilter(field_name="initiative__code", help_text=_("Initiative code."))
     updated_since = UpdatedSince()
 
@@ -49,7 +61,7 @@ class IndicatorLinkFilter(InitiativePartFilter):
         fields = []
 
 
-class IndicatorFilter(filters.FilterSet):
+class IndicatorFilter(FilterSet):
     partner = filters.CharFilter(field_name="partner__code")
     reporter = filters.CharFilter(field_name="reporter__code")
     flow = filters.CharFilter(field_name="flow")
@@ -62,7 +74,7 @@ class IndicatorFilter(filters.FilterSet):
         fields = []
 
 
-class ObservationFilter(filters.FilterSet):
+class ObservationFilter(FilterSet):
     period_from = filters.DateFilter(field_name="period_start", lookup_expr="gte")
     period_to = filters.DateFilter(field_name="period_start", lookup_expr="lte")
     updated_since = UpdatedSince()
@@ -72,5 +84,5 @@ class ObservationFilter(filters.FilterSet):
         fields = []
 
 
-class UpdatedSinceFilter(filters.FilterSet):
+class UpdatedSinceFilter(FilterSet):
     updated_since = UpdatedSince()

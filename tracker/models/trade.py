@@ -68,8 +68,14 @@ class TradeIndicator(Tracked, Cited):
 class Observation(Tracked, Cited):
     """One value of a series for one period, with how exact the source says it is."""
 
+    # No index of its own: the series-order and one-per-period indexes both start with it, and a third copy
+    # only slowed every insert (bench/RESULTS.md, "Gains").
     indicator = models.ForeignKey(
-        TradeIndicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="observations"
+        TradeIndicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_index=False,
     )
     period = models.CharField(_("period"), max_length=7, help_text=_("2022, 2023-Q1 or 2023-03."))
     period_start = models.DateField(_("period start"), editable=False)

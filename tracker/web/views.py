@@ -42,13 +42,18 @@ def _initiatives():
     return queryset.annotate(has_overdue=has_overdue_milestone())
 
 
-def _partner_region(request):
-    """The partner region a page is about: ?region=CODE, else the one with the most initiatives."""
+def _partner_region(request, per_region=None):
+    """The partner region a page is about: ?region=CODE, else the one with the most initiatives (the lowest id
+    among equals). `per_region` ({region id: initiatives}) saves counting again when the caller has counted."""
     code = request.GET.get("region")
     if code:
         return get_object_or_404(Region, code=code)
-    busiest = Initiative.objects.values("partner_region").annotate(n=Count("id")).order_by("-n").first()
-    return Region.objects.filter(pk=busiest["partner_region"]).first() if busiest else None
+    if per_region is None:
+        per_region = Initiative.objects.tally("partner_region_id")["partner_region_id"]
+    if not per_region:
+        return None
+    busiest = max(per_region, key=lambda region_id: (per_region[region_id], -region_id))
+    return Region.objects.filter(pk=busiest).first()
 
 
 def _trade_panel(partner):
@@ -82,10 +87,8 @@ def _trade_panel(partner):
 
 @login_required
 def dashboard(request):
-    initiatives = Initiative.objects.all()
-    status_counts = dict(initiatives.values_list("status").annotate(n=Count("id")))
-    health_counts = dict(initiatives.values_list("health").annotate(n=Count("id")))
-    areas = initiatives.values("area__code", "area__name", "area__name_ru").annotate(n=Count("id")).order_by("-n")
+    counts = Initiative.objects.tally("status", "health", "area_id", "partner_region_id")
+    areas = Area.objects.in_bulk(counts["area_id"])
     overdue = (
         Milestone.objects.overdue()
         .select_related("initiative__owner", "responsible_organisation")
@@ -93,15 +96,15 @@ def dashboard(request):
     )
     recent = StatusUpdate.objects.select_related("initiative").order_by("-created_at", "-id")[:10]
     context = {
-        "by_status": [(status, status_counts.get(status, 0)) for status in Status],
-        "by_health": [(health, health_counts.get(health, 0)) for health in Health],
-        "by_area": [
-            (Area(code=a["area__code"], name=a["area__name"], name_ru=a["area__name_ru"]), a["n"]) for a in areas
-        ],
+        "by_status": [(status, counts["status"].get(status, 0)) for status in Status],
+        "by_health": [(health, counts["health"].get(health, 0)) for health in Health],
+        "by_area": sorted(
+            ((areas[area_id], n) for area_id, n in counts["area_id"].items()), key=lambda item: (-item[1], item[0].code)
+        ),
         "overdue": overdue,
         "recent": recent,
         "today": timezone.localdate(),
-        **_trade_panel(_partner_region(request)),
+        **_trade_panel(_partner_region(request, counts["partner_region_id"])),
     }
     return render(request, "tracker/dashboard.html", context)
 
