@@ -203,6 +203,8 @@ def main(argv=None):
         data.add_export_partner(ctx, args.export_rows)
         data.choose_targets(ctx)
         data.measure_sizes(ctx)
+        log("VACUUM (ANALYZE): the database settles before anything is measured")
+        data.settle(ctx)
         versions = _versions(ctx)
         _measure(ctx, rows, launched)
     except BaseException:
