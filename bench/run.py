@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench import data, db, servers
 from bench.context import REDIS_DB, Bench, log
+from bench.measure_api import ROUNDS
 from bench.report import machine, render_table, write_results
 from bench.wrk import CONNECTIONS, THREADS, wrk_version
 
@@ -139,7 +140,8 @@ def _header(ctx, versions, elapsed):
         "access log (the app's own, `tracker.request`, is on as in production, into a file), `--timeout 600`; "
         "DEBUG off, `bench.settings` (the project's settings plus the naive route), "
         f"DB_CONN_MAX_AGE 60, CACHE_URL {ctx.cache_url}, API_THROTTLE_RATE 100000000/minute.",
-        f"- **Load:** wrk -t{THREADS} -c{CONNECTIONS}, {args.warmup} s warm-up then {args.duration} s per target; "
+        f"- **Load:** wrk -t{THREADS} -c{CONNECTIONS}, {args.warmup} s warm-up then {args.duration} s per target (the "
+        f"three API list targets in {ROUNDS} interleaved rounds of {max(1, round(args.duration / ROUNDS))} s); "
         f"API list filter `status={targets['status']}` ({targets['shared_with_status']:,} shared initiatives have it).",
     ]
 
