@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from tests import factories
 from tracker.actors import SystemActor
@@ -8,6 +9,13 @@ from tracker.actors import SystemActor
 def pytest_configure(config):
     # whitenoise warns on every test client when the collected-static folder is missing
     django_settings.STATIC_ROOT.mkdir(exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's rolled-back data (throttle budgets, the dashboard's figures): each test
+    starts without what an earlier one left there."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

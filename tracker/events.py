@@ -9,7 +9,7 @@ from tracker.actors import name_of
 from tracker.context import current_actor, current_request_id
 from tracker.models.events import Action, Event, lock_event_order
 
-__all__ = ["Action", "event_for", "record", "record_many"]
+__all__ = ["Action", "event_for", "latest_event_id", "record", "record_many"]
 
 
 def event_for(instance, action, data=None, actor=None, scope=None):
@@ -32,6 +32,12 @@ def event_for(instance, action, data=None, actor=None, scope=None):
         data={"version": getattr(instance, "version", None), **(data or {})},
         request_id=current_request_id(),
     )
+
+
+def latest_event_id():
+    """The id of the newest event, or None: it changes with every write the journal sees, so it can key what is
+    computed from the data."""
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def record(instance, action, data=None, scope=None):

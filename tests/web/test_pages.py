@@ -75,7 +75,9 @@ def count_queries(client, url):
 
 # Queries per page: 2 for the session and its user, then the page's own. Pinned so any N+1 shows up.
 EXPECTED = {
-    "dashboard": 9,  # 2 + all counts (one statement), areas, busiest region, yearly, quarterly, overdue, recent
+    # 2 + the journal's newest event (the cache key), then on a miss: all counts (one statement), areas, busiest
+    # region, yearly, quarterly, overdue, recent
+    "dashboard": 10,
     "list": 8,  # 2 + four filter choice lists (area, region, owner, organisation), count, page
     "indicators": 5,  # 2 + count, the page's indicators, their figure counts
     "indicator": 4,  # 2 + indicator, observations
@@ -327,3 +329,21 @@ def test_the_dashboard_counts_initiatives_by_status_health_and_area_and_shows_th
         "status": {"under_study": 1},
         "partner_region_id": {quiet.pk: 1},
     }
+
+
+def test_the_dashboard_counts_once_and_shows_a_change_on_the_next_visit(client):
+    users = make_world(3)
+    client.force_login(users["viewer"])
+    assert count_queries(client, reverse("dashboard")) == EXPECTED["dashboard"]
+    assert count_queries(client, reverse("dashboard")) == 3  # session, user, newest event: the figures are kept
+
+    workflow.transition(Initiative.objects.get(code="item-0"), Status.AGREED, by=users["owner"], note="agreed")
+    assert count_queries(client, reverse("dashboard")) == EXPECTED["dashboard"]
+    context = client.get(reverse("dashboard")).context
+    by_status = {status.value: count for status, count in context["by_status"]}
+    assert (by_status["under_study"], by_status["agreed"]) == (2, 1)
+    assert context["recent"][0].note == "agreed"
+    # The chart is drawn in the view, in the visitor's language: it is kept once per language.
+    assert "Trade with Lipetsk Oblast by year" in client.get(reverse("dashboard")).content.decode()
+    russian = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Взаимная торговля по годам: Lipetsk Oblast" in russian
