@@ -19,7 +19,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tracker.inputs import whole_number
+from tracker.api.parameters import whole_number_parameter
 
 __all__ = ["KeysetPagination"]
 
@@ -73,14 +73,9 @@ class KeysetPagination(BasePagination):
     # --- internals ------------------------------------------------------------------------------------
 
     def _page_size(self, request):
-        raw = request.query_params.get(self.page_size_param)
-        if raw is None:
-            return settings.API_PAGE_SIZE
-        size = whole_number(raw, 1, settings.API_MAX_PAGE_SIZE)
-        if size is None:
-            message = _("Use a whole number from 1 to %(max)s.") % {"max": settings.API_MAX_PAGE_SIZE}
-            raise exceptions.ValidationError({self.page_size_param: [message]})
-        return size
+        return whole_number_parameter(
+            request, self.page_size_param, settings.API_PAGE_SIZE, 1, settings.API_MAX_PAGE_SIZE
+        )
 
     def _ordering(self, request, view):
         keys = view.ordering_keys

@@ -17,9 +17,9 @@ from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
 from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
+from tracker.api.parameters import whole_number_parameter
 from tracker.choices import Flow
 from tracker.context import acting_as
-from tracker.inputs import whole_number
 
 _FAR_FUTURE = datetime.date(9999, 12, 31)
 
@@ -92,7 +92,7 @@ class RegionViewSet(ReadOnlyViewSet):
         partner = self.get_object()
         if not permissions.can_see_trade_with(self.principal, partner):
             raise exceptions.NotFound()
-        year = _whole_number(request, "year", None, 1900, 2200)
+        year = whole_number_parameter(request, "year", None, 1900, 2200)
         summary = trade.commodity_summary(partner.pk, year)
         data = {"partner": partner, **vars(summary)}
         return Response(serializers.TradeSummarySerializer(data).data)
@@ -386,22 +386,11 @@ class ChangesView(TrackerViewMixin, generics.GenericAPIView):
         operation_id="v1_changes_list",
     )
     def get(self, request, *args, **kwargs):
-        after = _whole_number(request, "after", 0, 0, 2**62)
-        limit = _whole_number(request, "limit", 100, 1, 1000)
+        after = whole_number_parameter(request, "after", 0, 0, 2**62)
+        limit = whole_number_parameter(request, "limit", 100, 1, 1000)
         events = permissions.visible_events(self.principal, models.Event.objects.filter(id__gt=after))
         page = list(events.order_by("id")[:limit])
         cursor = page[-1].pk if page else after
         more = len(page) == limit
         next_url = request.build_absolute_uri(f"?after={cursor}&limit={limit}") if more else None
         return Response({"cursor": str(cursor), "next": next_url, "results": self.get_serializer(page, many=True).data})
-
-
-def _whole_number(request, name, default, low, high):
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    number = whole_number(raw, low, high)
-    if number is None:
-        message = _("Use a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
-        raise exceptions.ValidationError({name: [message]})
-    return number
