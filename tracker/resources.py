@@ -10,12 +10,12 @@ from decimal import InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from tracker.choices import Priority, Qualifier, Visibility
 from tracker.models import Area, Initiative, Observation, Region, Source, TradeIndicator
 
-__all__ = ["InitiativeResource", "ObservationResource"]
+__all__ = ["FileError", "InitiativeResource", "ObservationResource"]
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -79,7 +79,20 @@ def _code_field(attribute, model, field):
     return fields.Field(attribute=attribute, column_name=attribute, widget=CodeWidget(model, field))
 
 
+class FileError(results.Error):
+    """An error with the file as a whole (missing columns, say), as the admin shows it: the message alone. The
+    traceback import-export would print under it names the server's paths and helps nobody fix the file."""
+
+    @property
+    def traceback(self):
+        return ""
+
+
 class TrackerResource(resources.ModelResource):
+    @classmethod
+    def get_error_result_class(cls):
+        return FileError
+
     def before_import_row(self, row, **kwargs):
         # PostgreSQL refuses text holding a NUL character, even to look a row up by it: refuse the cell first.
         message = _("Remove the NUL character (\\x00): text cannot hold it.")

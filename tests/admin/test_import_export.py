@@ -58,6 +58,16 @@ def test_observation_file_with_one_bad_row_shows_the_error_and_writes_nothing(tu
     assert not Observation.objects.exists()
 
 
+def test_a_file_without_the_needed_columns_says_which_are_missing_without_a_traceback(turnover, analyst, login):
+    preview = _upload(login(analyst), Observation, b"series,when,amount\nby-lip-turnover,2021,315000000\n")
+
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "confirm_form" not in preview.context
+    assert "not present in the file headers: indicator, period" in page
+    assert "Traceback" not in page and ".py" not in page  # no server paths
+    assert not Observation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
