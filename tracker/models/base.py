@@ -5,7 +5,20 @@ from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tracker.context import current_request_id
 from tracker.errors import StaleVersion
+
+
+def request_id_field():
+    """The id of the request or command that wrote a row. A default rather than a signal receiver, so rows
+    written in bulk carry it too."""
+    return models.CharField(
+        _("request id"),
+        max_length=64,
+        blank=True,
+        default=current_request_id,
+        help_text=_("The request or command that made the change (X-Request-ID, also in the logs)."),
+    )
 
 
 class Tracked(models.Model):

@@ -13,7 +13,7 @@ from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.context import current_request_id
+from tracker.models.base import request_id_field
 
 _EVENT_LOCK = 72_011_001  # an arbitrary constant naming the lock
 
@@ -43,13 +43,7 @@ class Event(models.Model):
     )
     shared = models.BooleanField(_("visible to partners"), default=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    request_id = models.CharField(
-        _("request id"),
-        max_length=64,
-        blank=True,
-        default=current_request_id,
-        help_text=_("The request or command that made the change (X-Request-ID, also in the logs)."),
-    )
+    request_id = request_id_field()
 
     class Meta:
         ordering = ["id"]

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
-from tracker.context import current_request_id
+from tracker.models.base import request_id_field
 
 
 class HistoryContext(models.Model):
@@ -13,13 +13,7 @@ class HistoryContext(models.Model):
         _("acting as"), max_length=200, blank=True, help_text=_("The user, API key or command that made the change.")
     )
     # A default rather than the receiver below, so rows written in bulk (bulk_create_with_history) get it too.
-    history_request_id = models.CharField(
-        _("request id"),
-        max_length=64,
-        blank=True,
-        default=current_request_id,
-        help_text=_("The request or command that made the change (X-Request-ID, also in the logs)."),
-    )
+    history_request_id = request_id_field()
 
     class Meta:
         abstract = True

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.choices import Health, Status
-from tracker.context import current_request_id
+from tracker.models.base import request_id_field
 
 
 class AppendOnly(Exception):
@@ -54,13 +54,7 @@ class StatusUpdate(models.Model):
     author_name = models.CharField(_("author name"), max_length=200, help_text=_("The user or API key that acted."))
     version = models.PositiveIntegerField(_("initiative version after the change"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    request_id = models.CharField(
-        _("request id"),
-        max_length=64,
-        blank=True,
-        default=current_request_id,
-        help_text=_("The request or command that made the change (X-Request-ID, also in the logs)."),
-    )
+    request_id = request_id_field()
 
     objects = JournalQuerySet.as_manager()
 
