@@ -8,13 +8,13 @@ from itertools import pairwise
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from tests import factories
+from tests.state import snapshot
 from tracker import demo_data, trade, workflow
 from tracker.choices import Flow, Frequency, Health, MilestoneState, Status
 from tracker.models import (
@@ -104,16 +104,6 @@ def digest():
     users = get_user_model().objects.filter(username__startswith="demo-coordinator-").order_by("username")
     sha.update(repr(list(users.values_list("username", "first_name", "last_name", "password", "date_joined"))).encode())
     return sha.hexdigest()
-
-
-def snapshot():
-    """Every tracker row's (pk, version, updated_at) and the history and event counts, as in test_seeds."""
-    state = {}
-    for model in apps.get_app_config("tracker").get_models(include_auto_created=True):
-        names = {field.name for field in model._meta.get_fields()}
-        columns = ["pk", *(name for name in ("version", "updated_at") if name in names)]
-        state[model._meta.label] = sorted(model._default_manager.values_list(*columns))
-    return state
 
 
 # What it makes -------------------------------------------------------------------------------------------------

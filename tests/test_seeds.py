@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 
 from tests import factories
+from tests.state import snapshot
 from tracker import workflow
 from tracker.choices import MilestoneState, Qualifier, Status
 from tracker.models import (
@@ -47,16 +48,6 @@ SEEDED_STATUSES = {
 @pytest.fixture
 def seeded(db):
     return load_seeds(SEEDS)
-
-
-def snapshot():
-    """Row counts, versions and update times of every tracker table, history tables included."""
-    state = {}
-    for model in apps.get_app_config("tracker").get_models(include_auto_created=True):
-        names = {field.name for field in model._meta.get_fields()}
-        columns = ["pk", *(name for name in ("version", "updated_at") if name in names)]
-        state[model._meta.label] = sorted(model._default_manager.values_list(*columns))
-    return state
 
 
 def history_rows():
