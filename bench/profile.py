@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.profile --db tracker_bench --url '/api/v1/initiatives/?status=in_progress'
     .venv/bin/python -m bench.profile --db tracker_bench --url / --as-superuser --pyinstrument
 
-Runs the project's settings with DEBUG off against an existing database (one a `make bench … --keep-db` run
-left), through Django's test client: the whole middleware stack and view, without HTTP and gunicorn. The API
+Runs the served app's settings and environment (bench.context.app_environment: DEBUG off), with the per-process
+cache, against an existing database (one a `make bench … --keep-db` run left), through Django's test client: the
+whole middleware stack and view, without HTTP and gunicorn. The API
 is called with a fresh unrestricted partner key (created in that database), a page as a superuser. Prints the
 mean time per request after a warm-up; `--pyinstrument` or `--cprofile` add a profile of the same requests.
 The figures in RESULTS.md's "Where the targets are out of reach" were taken this way.
@@ -23,19 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _setup(database):
     sys.path.insert(0, str(ROOT))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        ENV_FILE=os.devnull,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        API_THROTTLE_RATE="100000000/minute",
-        DB_CONN_MAX_AGE="60",
-        STATIC_ROOT=str(ROOT / "staticfiles"),
-    )
+    from bench.context import app_environment
+
+    # The served app's environment; the per-process cache, so a profile needs no Redis.
+    os.environ.update(app_environment(database, "locmem://"), DB_CONN_MAX_AGE="60")
     import django
 
     django.setup()
