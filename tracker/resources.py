@@ -80,8 +80,9 @@ def _code_field(attribute, model, field):
 
 
 class FileError(results.Error):
-    """An error with the file as a whole (missing columns, say), as the admin shows it: the message alone. The
-    traceback import-export would print under it names the server's paths and helps nobody fix the file."""
+    """An import error as the admin shows it: the message alone. For an error with the file as a whole (missing
+    columns, say) import-export would print the traceback under it, which names the server's paths and helps
+    nobody fix the file; row errors never show theirs (`import_error_display`)."""
 
     @property
     def traceback(self):
