@@ -265,6 +265,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # A cache shared by every app process (throttling counts must add up across workers): Redis in production,
 # this process's memory for a first run.
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+# The API's rate budgets (tracker.api.throttling) are counted beside it: in the same Redis, or in this process.
+API_THROTTLE_STORAGE = CACHES["default"].get("LOCATION", "memory://")
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)

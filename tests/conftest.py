@@ -4,6 +4,7 @@ from django.core.cache import cache
 
 from tests import factories
 from tracker.actors import SystemActor
+from tracker.api.throttling import refill_budgets
 
 
 def pytest_configure(config):
@@ -13,9 +14,10 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache outlives a test's rolled-back data (throttle budgets, the dashboard's figures): each test
-    starts without what an earlier one left there."""
+    """The cache and the API's rate budgets outlive a test's rolled-back data: each test starts without what an
+    earlier one left there (the dashboard's figures, requests counted against a key)."""
     cache.clear()
+    refill_budgets()
 
 
 @pytest.fixture(autouse=True)

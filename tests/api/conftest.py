@@ -4,21 +4,12 @@ API keys (read, write, write-but-restricted to one region) with clients that sen
 import itertools
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import key_client, user_client
 from tracker.choices import RegionKind, Visibility
 from tracker.models import ApiKey
-
-
-@pytest.fixture(autouse=True)
-def _full_throttle_budget():
-    """Throttle counts live in the cache: every test starts with a full request budget."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,44 @@
-"""Request rates per principal: each API key and each user has its own budget, counted in the shared cache."""
+"""Request rates per principal: each API key and each user has its own budget, shared by every app process.
 
+A budget is a moving window, as DRF's SimpleRateThrottle counts it: at most N requests in any period of
+`API_THROTTLE_RATE`. The counting is the `limits` library's, kept where `settings.API_THROTTLE_STORAGE` says: the
+cache's Redis in production (one atomic script per request), this process's memory otherwise.
+
+DRF's own throttle keeps a principal's whole request history as one cached list, which every request reads and
+writes back: two round trips with up to N timestamps pickled each way (1–2 ms a request, more than the page
+query; bench/RESULTS.md, "Gains"), and two workers writing at once lose one of the requests.
+"""
+
+import functools
+import time
+
+from django.conf import settings
+from limits import RateLimitItemPerSecond, storage, strategies
 from rest_framework.throttling import SimpleRateThrottle
+
+__all__ = ["PrincipalRateThrottle", "limiter_for", "refill_budgets"]
+
+
+@functools.cache
+def limiter_for(uri):
+    """The moving-window limiter over the storage at `uri` (redis://…, memory://), one per process."""
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+
+
+def refill_budgets():
+    """Every principal's budget full again (between tests; or to lift a block at once)."""
+    limiter_for(settings.API_THROTTLE_STORAGE).storage.reset()
 
 
 class PrincipalRateThrottle(SimpleRateThrottle):
+    """DRF's rate setting and answer (429 with Retry-After); the counting done by `limits`."""
+
     scope = "principal"
+
+    def __init__(self):
+        super().__init__()  # reads and parses the rate into num_requests per duration seconds
+        self.limit = None if self.rate is None else RateLimitItemPerSecond(self.num_requests, self.duration)
+        self.limiter = limiter_for(settings.API_THROTTLE_STORAGE)
 
     def get_cache_key(self, request, view):
         principal = request.user
@@ -15,3 +49,14 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        if self.limit is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        return self.limiter.hit(self.limit, self.key)
+
+    def wait(self):
+        """Seconds until the oldest request of the window leaves it, freeing a place (asked only when refused)."""
+        reset_at, _remaining = self.limiter.get_window_stats(self.limit, self.key)
+        return max(reset_at - time.time(), 0.0)
