@@ -4,11 +4,11 @@
     .venv/bin/python -m bench.profile --db tracker_bench --url / --as-superuser --pyinstrument
 
 Runs the served app's settings and environment (bench.context.app_environment: DEBUG off), with the per-process
-cache, against an existing database (one a `make bench … --keep-db` run left), through Django's test client: the
-whole middleware stack and view, without HTTP and gunicorn. The API
-is called with a fresh unrestricted partner key (created in that database), a page as a superuser. Prints the
-mean time per request after a warm-up; `--pyinstrument` or `--cprofile` add a profile of the same requests.
-The figures in RESULTS.md's "Where the targets are out of reach" were taken this way.
+cache unless `--cache redis://…` (as `make bench` serves), against an existing database (one a
+`make bench … --keep-db` run left), through Django's test client: the whole middleware stack and view, without
+HTTP and gunicorn. The API is called with a fresh unrestricted partner key (created in that database), a page
+as a superuser. Prints the mean time per request after a warm-up; `--pyinstrument` or `--cprofile` add a
+profile of the same requests. The figures in RESULTS.md's "Where the targets are out of reach" were taken this way.
 """
 
 import argparse
@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setup(database):
+def _setup(database, cache_url="locmem://"):
     sys.path.insert(0, str(ROOT))
     from bench.context import app_environment
 
-    # The served app's environment; the per-process cache, so a profile needs no Redis.
-    os.environ.update(app_environment(database, "locmem://"), DB_CONN_MAX_AGE="60")
+    # The served app's environment; by default the per-process cache, so a profile needs no Redis.
+    os.environ.update(app_environment(database, cache_url), DB_CONN_MAX_AGE="60")
     import django
 
     django.setup()
@@ -65,10 +65,19 @@ def main(argv=None):
     parser.add_argument("--url", required=True)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--as-superuser", action="store_true", help="a logged-in superuser instead of an API key")
+    parser.add_argument(
+        "--cache",
+        default="locmem://",
+        help="CACHE_URL: the cache and the rate budgets (default locmem://; `make bench` serves with "
+        "redis://127.0.0.1:6379/9 when Redis answers)",
+    )
     parser.add_argument("--pyinstrument", action="store_true")
-    parser.add_argument("--cprofile", action="store_true", help="cProfile, sorted by cumulative time")
+    parser.add_argument("--cprofile", action="store_true", help="cProfile, sorted by --sort")
+    parser.add_argument(
+        "--sort", default="cumulative", choices=["cumulative", "tottime"], help="cProfile's order (default cumulative)"
+    )
     args = parser.parse_args(argv)
-    _setup(args.db)
+    _setup(args.db, args.cache)
     client = _client(args.as_superuser)
     status = client.get(args.url).status_code
     if status != 200:
@@ -88,7 +97,7 @@ def main(argv=None):
 
         profile = cProfile.Profile()
         profile.runcall(_time, client, args.url, args.requests)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(60)
 
 
 if __name__ == "__main__":
