@@ -32,6 +32,11 @@ def _both_ways(name, fields):
 UPDATED_ORDER = _both_ways("updated", ["updated_at", "id"])
 
 
+def _planned_end_key():
+    """The planned end as an order key: initiatives without one come last (after every date)."""
+    return Coalesce("planned_end", Value(_FAR_FUTURE))
+
+
 class TrackerViewMixin:
     """Common to every API view: access rules, errors as problem+json whatever the Accept header, and the
     principal recorded as the actor of every change made while serving the request."""
@@ -139,6 +144,11 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     """Initiatives by code. Status and health change only through `transitions/`."""
 
     queryset = models.Initiative.objects.select_related("area", "partner_region", "owner", "origin", "source")
+    # The JSON list's rows, set up once like `queryset` and copied by every request (setting up .values() over
+    # these 32 fields took longer than running the page's query; bench/RESULTS.md, "Gains").
+    list_rows = models.Initiative.objects.annotate(planned_end_key=_planned_end_key()).values(
+        *fast.INITIATIVE_FIELDS, "planned_end_key"
+    )
     serializer_class = serializers.InitiativeSerializer
     lookup_field = "code"
     filterset_class = filters.InitiativeFilter
@@ -150,7 +160,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     domain_checked_actions = ("transitions",)
 
     def get_queryset(self):
-        queryset = super().get_queryset().annotate(planned_end_key=Coalesce("planned_end", Value(_FAR_FUTURE)))
+        queryset = super().get_queryset().annotate(planned_end_key=_planned_end_key())
         return permissions.visible_initiatives(self.principal, queryset)
 
     def may_change(self, principal, initiative):
@@ -159,7 +169,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset()).values(*fast.INITIATIVE_FIELDS, "planned_end_key")
+        queryset = self.filter_queryset(permissions.visible_initiatives(self.principal, self.list_rows.all()))
         page = self.paginate_queryset(queryset)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
