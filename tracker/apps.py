@@ -7,4 +7,7 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Cooperation tracker")
 
     def ready(self):
-        from tracker import checks, signals  # noqa: F401  (connects the receivers, registers the checks)
+        # checks and signals register their checks and receivers when imported
+        from tracker import checks, signals, timestamp_loader  # noqa: F401
+
+        timestamp_loader.install()
