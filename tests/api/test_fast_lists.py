@@ -62,7 +62,7 @@ def _serialized(client, code, language):
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-@pytest.mark.parametrize("zone", ["Europe/Minsk", "UTC"])
+@pytest.mark.parametrize("zone", ["Europe/Minsk", "UTC", "Europe/London"])
 def test_every_row_equals_the_serializer(varied, make_key, language, zone):
     client = key_client(make_key("reader")[1])
     with override_settings(TIME_ZONE=zone), timezone.override(zone):
