@@ -1,4 +1,5 @@
-"""API list: GET /api/v1/initiatives/ against the floor (bare WSGI + one SQL query) and the naive DRF peer."""
+"""API list: GET /api/v1/initiatives/ against the floor (bare WSGI + one SQL query) and the naive DRF peer, with
+the lean Django view (bench/lean.py) beside them for scale."""
 
 import json
 import statistics
@@ -12,9 +13,9 @@ from bench.wrk import WrkResult, run_wrk
 __all__ = ["PAGE_SIZE", "ROUNDS", "list_query", "measure_api_list"]
 
 PAGE_SIZE = 50
-# The three targets take turns, this many times, `--duration / ROUNDS` seconds each: a machine whose speed
+# The targets take turns, this many times, `--duration / ROUNDS` seconds each: a machine whose speed
 # drifts during a run (this one's changed by half within an hour, with nothing else running) then weighs on all
-# three alike instead of on whichever ran in the slow minutes; the naive peer's figure moved by 30 % between
+# of them alike instead of on whichever ran in the slow minutes; the naive peer's figure moved by 30 % between
 # runs measured one target after the other.
 ROUNDS = 3
 
@@ -45,8 +46,9 @@ def measure_api_list(ctx, app, floor):
         "project": (f"{app.url}/api/v1/initiatives/?{query}", ctx.auth_headers),
         "floor": (f"{floor.url}/api/v1/initiatives/?{query}", {}),
         "naive": (f"{app.url}/bench/naive/initiatives/?{query}", ctx.auth_headers),
+        "lean": (f"{app.url}/bench/lean/initiatives/?{query}", {}),
     }
-    # All three must answer 200 with the same page, or the comparison means nothing.
+    # All must answer 200 with the same page, or the comparison means nothing.
     answers = {
         name: _results(expect_ok(url, headers, f"API list ({name})"), name) for name, (url, headers) in targets.items()
     }
@@ -67,9 +69,10 @@ def measure_api_list(ctx, app, floor):
         log(f"wrk API list ({name}): warm-up {ctx.args.warmup} s")
         run_wrk(url, seconds=ctx.args.warmup, headers=_headers(headers))
     results = _interleaved(ctx, targets)
-    project, floor_result, naive = results["project"], results["floor"], results["naive"]
+    project, floor_result, naive, lean = (results[name] for name in ("project", "floor", "naive", "lean"))
     to_floor = project.rps / floor_result.rps
     to_naive = project.rps / naive.rps
+    lean_to_floor = lean.rps / floor_result.rps
     what = f"API list `/api/v1/initiatives/?{query}`"
     return [
         Row(
@@ -82,6 +85,13 @@ def measure_api_list(ctx, app, floor):
         ),
         Row(
             f"{what} vs naive DRF", _summary(project), _summary(naive), f"{to_naive:.2f}×", "≥ 3× naive", to_naive >= 3
+        ),
+        Row(
+            "For scale: the lean Django view `/bench/lean/initiatives/` (the same page from values() and orjson behind "
+            "the whole middleware; no DRF, key, rate limit or filter backend) vs floor",
+            _summary(lean),
+            _summary(floor_result),
+            f"{lean_to_floor:.2f}× (the API: {project.rps / lean.rps:.2f}× the lean view)",
         ),
     ]
 

@@ -75,7 +75,8 @@ class ApiKey(models.Model):
         parts = token.split("_", 2)
         prefix, secret = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == TOKEN_PREFIX else ("", token)
         # Every API request runs this lookup of one row by its unique prefix: raw() leaves out the ORM's query
-        # compiler, which took longer than the lookup itself (bench/RESULTS.md, "Gains").
+        # compiler, which took longer than the lookup itself (bench/RESULTS.md, "Gains"). The key's region is
+        # loaded if asked for (only the trade summary of a region-bound key does).
         key = next(iter(cls.objects.raw(f"SELECT * FROM {cls._meta.db_table} WHERE prefix = %s", [prefix])), None)
         expected = key.digest if key else _digest("no such key")
         if not hmac.compare_digest(expected, _digest(secret)) or key is None or not key.is_active:
