@@ -138,10 +138,11 @@ def _header(ctx, versions, elapsed):
         f"`generate_demo_data --seed {args.seed}`.",
         f"- **Servers:** gunicorn, {args.workers} sync workers (the export: 1), `--no-control-socket`, no gunicorn "
         "access log (the app's own, `tracker.request`, is on as in production, into a file), `--timeout 600`; "
-        "DEBUG off, `bench.settings` (the project's settings plus the naive route), "
+        "DEBUG off, `bench.settings` (the project's settings plus the naive and lean routes), "
         f"DB_CONN_MAX_AGE 60, CACHE_URL {ctx.cache_url}, API_THROTTLE_RATE 100000000/minute.",
         f"- **Load:** wrk -t{THREADS} -c{CONNECTIONS}, {args.warmup} s warm-up then {args.duration} s per target (the "
-        f"three API list targets in {ROUNDS} interleaved rounds of {max(1, round(args.duration / ROUNDS))} s); "
+        f"API list targets (project, floor, naive, lean) in {ROUNDS} interleaved rounds of "
+        f"{max(1, round(args.duration / ROUNDS))} s); "
         f"API list filter `status={targets['status']}` ({targets['shared_with_status']:,} shared initiatives have it).",
     ]
 
@@ -152,7 +153,9 @@ METHOD = [
     "initiative), from the floor `bench/floor.py` (bare WSGI, one hand-written SQL query with the same joins, "
     "psycopg 3 with one connection per worker, orjson; no authentication), and from the naive peer "
     "`bench/naive.py` (ModelViewSet, nested ModelSerializers, PageNumberPagination, DjangoFilterBackend; same key "
-    "and visibility rule). Ratio = requests/s of the project ÷ the reference's.",
+    "and visibility rule). Ratio = requests/s of the project ÷ the reference's. For scale, the lean Django view "
+    "the issue names, `bench/lean.py` (the same page from values() and orjson behind the whole middleware, "
+    "without DRF, key, rate limit or filter backend), is measured in the same rounds.",
     "- **Query counts:** in-process (Django test client under `bench.settings`, CaptureQueriesContext) after "
     "one warm request; the API list at `page_size=10` and `50` must cost the same number of queries. The pages "
     "are counted the same way, logged in as a superuser (`force_login`).",
@@ -170,7 +173,10 @@ METHOD = [
     "- **Import:** a CSV of `--import-rows` observations for fresh monthly series of a bench partner (XI), so "
     "the first `import_observations FILE --no-progress` creates every row and the second finds every row "
     "unchanged; timed as the whole command (Django start-up included). Against COPY of the same file into "
-    "`bare(indicator text, period text, value numeric, qualifier text, source text, note text)`.",
+    "`bare(indicator text, period text, value numeric, qualifier text, source text, note text)`. The schema's "
+    "floor, before the import: the same rows resolved to ids (untimed), then COPY straight into "
+    "`tracker_observation` with `SET CONSTRAINTS ALL IMMEDIATE` (its four indexes, checks and two foreign keys "
+    "checked in the timed part), rolled back.",
 ]
 
 
