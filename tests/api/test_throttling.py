@@ -74,3 +74,14 @@ def test_requests_counted_at_once_never_pass_beyond_the_budget(redis_budgets, ma
 
     assert len(allowed) == 320
     assert allowed.count(True) == 100
+
+
+def test_without_redis_requests_pass_uncounted_and_the_log_says_so(settings, make_key, caplog):
+    settings.API_THROTTLE_STORAGE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    client = key_client(make_key("during-outage")[1])
+
+    with caplog.at_level("ERROR", logger="tracker.api.throttling"):
+        answers = [client.get("/api/v1/areas/").status_code for _ in range(2)]
+
+    assert answers == [200, 200]
+    assert len([r for r in caplog.records if "rate budgets unavailable" in r.getMessage()]) == 2

@@ -10,19 +10,27 @@ query; bench/RESULTS.md, "Gains"), and two workers writing at once lose one of t
 """
 
 import functools
+import logging
 import time
 
 from django.conf import settings
 from limits import RateLimitItemPerSecond, storage, strategies
+from limits.errors import StorageError
 from rest_framework.throttling import SimpleRateThrottle
 
 __all__ = ["PrincipalRateThrottle", "limiter_for", "refill_budgets"]
+
+logger = logging.getLogger(__name__)
+STORAGE_TIMEOUT = 0.5  # seconds to reach Redis or hear back: a request never hangs on its rate check
 
 
 @functools.cache
 def limiter_for(uri):
     """The moving-window limiter over the storage at `uri` (redis://…, memory://), one per process."""
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+    budgets = storage.storage_from_string(
+        uri, wrap_exceptions=True, socket_connect_timeout=STORAGE_TIMEOUT, socket_timeout=STORAGE_TIMEOUT
+    )
+    return strategies.MovingWindowRateLimiter(budgets)
 
 
 def refill_budgets():
@@ -54,7 +62,13 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         if self.limit is None:
             return True
         self.key = self.get_cache_key(request, view)
-        return self.limiter.hit(self.limit, self.key)
+        try:
+            return self.limiter.hit(self.limit, self.key)
+        except StorageError as error:
+            # Serving partners matters more than counting them: while Redis cannot be reached, requests pass
+            # uncounted, and every one of them says so in the error log.
+            logger.error("rate budgets unavailable, %s not counted: %s", self.key, error)
+            return True
 
     def wait(self):
         """Seconds until the oldest request of the window leaves it, freeing a place (asked only when refused)."""
