@@ -29,22 +29,27 @@ def _import(ctx, path, expect, rows):
     return seconds, output
 
 
+# The import file's columns as a table without constraints or indexes.
+_CSV_COLUMNS = "(indicator text, period text, value numeric, qualifier text, source text, note text)"
+
+
+def _copy_from(connection, statement, path):
+    """Run `statement` (a COPY … FROM STDIN) with the file at `path` streamed in; return the rows copied."""
+    with connection.cursor() as cursor:
+        with cursor.copy(statement) as copy, open(path, "rb") as handle:
+            while block := handle.read(_BLOCK):
+                copy.write(block)
+        return cursor.rowcount  # known once the COPY has ended, gone once the cursor is closed
+
+
 def _copy_bare(ctx, path):
     """COPY the same CSV into a bare table (no constraints, no indexes): what PostgreSQL alone takes."""
     with ctx.connect() as connection:
         connection.execute("DROP TABLE IF EXISTS bare")
-        connection.execute(
-            "CREATE TABLE bare (indicator text, period text, value numeric, qualifier text, source text, note text)"
-        )
+        connection.execute(f"CREATE TABLE bare {_CSV_COLUMNS}")
         connection.commit()
         started = time.perf_counter()
-        with (
-            connection.cursor() as cursor,
-            cursor.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER)") as copy,
-            open(path, "rb") as handle,
-        ):
-            while block := handle.read(_BLOCK):
-                copy.write(block)
+        _copy_from(connection, "COPY bare FROM STDIN WITH (FORMAT csv, HEADER)", path)
         connection.commit()
         seconds = time.perf_counter() - started
         copied = connection.execute("SELECT count(*) FROM bare").fetchone()[0]
@@ -76,24 +81,15 @@ def _copy_into_schema(ctx, path):
     Resolving the CSV to ids is done first, untimed. Returns (seconds, rows)."""
     resolved = ctx.work_dir / "resolved.copy"
     with ctx.connect() as connection:
-        connection.execute(
-            "CREATE TEMPORARY TABLE csv_rows (indicator text, period text, value numeric, qualifier text, "
-            "source text, note text)"
-        )
-        with connection.cursor().copy("COPY csv_rows FROM STDIN WITH (FORMAT csv, HEADER)") as copy:
-            copy.write(path.read_bytes())
+        connection.execute(f"CREATE TEMPORARY TABLE csv_rows {_CSV_COLUMNS}")
+        _copy_from(connection, "COPY csv_rows FROM STDIN WITH (FORMAT csv, HEADER)", path)
         with open(resolved, "wb") as out, connection.cursor().copy(f"COPY ({_RESOLVED_ROWS}) TO STDOUT") as copy:
             for block in copy:
                 out.write(block)
         connection.rollback()
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are checked at commit otherwise
-            statement = f"COPY tracker_observation ({_OBSERVATION_COLUMNS}) FROM STDIN"
-            with cursor.copy(statement) as copy, open(resolved, "rb") as handle:
-                while block := handle.read(_BLOCK):
-                    copy.write(block)
-            copied = cursor.rowcount
+        connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are checked at commit otherwise
+        copied = _copy_from(connection, f"COPY tracker_observation ({_OBSERVATION_COLUMNS}) FROM STDIN", resolved)
         seconds = time.perf_counter() - started
         connection.rollback()
     resolved.unlink()
