@@ -6,25 +6,38 @@ PYTEST_ARGS ?=
 # Local development runs with DEBUG on; production sets its own environment (README, "Operating").
 export DEBUG ?= 1
 
-.PHONY: loadtest faulttest run serve test test-browser lint format migrate seeds users messages clean venv bench backup restore
+.PHONY: loadtest faulttest run serve test test-browser lint format migrate seeds users messages clean venv runtime-venv lock upgrade bench backup restore
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@
+# The venv holds one of the two locks (README, "Dependencies"): the runtime lock for `make run`, the development
+# lock (runtime + test and lint tools) for the rest. bin/venv checks Python, rebuilds a broken .venv and installs
+# a lock only when it changed.
+runtime-venv: .env
+	@PYTHON=$(PYTHON) VENV=$(VENV) bin/venv requirements.txt
+
+venv: .env
+	@PYTHON=$(PYTHON) VENV=$(VENV) bin/venv requirements-dev.txt
 
 # Local defaults for manage.py run by hand (config/env.py reads them; the real environment wins).
 .env:
 	printf '# Local development defaults, never committed. Production sets real environment variables.\nDEBUG=1\n' > $@
 
-venv: $(BIN)/.installed .env
+# Write both locks again from pyproject.toml, keeping every version that still fits; `make upgrade` takes the
+# newest release of everything (then run `make test` and commit the locks). uv: README, "Dependencies".
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock"
+lock: venv
+	$(LOCK) $(LOCK_ARGS) -o requirements.txt
+	$(LOCK) $(LOCK_ARGS) --group dev -c requirements.txt -o requirements-dev.txt
 
-# Compiled catalogues (.mo) are built here from locale/*/LC_MESSAGES/django.po, never committed.
-messages: venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
-migrate: venv
+# Compiled catalogues (.mo) are built here from locale/*/LC_MESSAGES/django.po, never committed. Babel compiles
+# them in Python, so neither `make run` nor a server needs GNU gettext (only `makemessages` does).
+messages: runtime-venv
+	$(BIN)/pybabel -q compile --domain django --directory locale
+
+migrate: runtime-venv
 	$(BIN)/python manage.py migrate --no-input
 
 seeds: migrate
@@ -47,15 +60,15 @@ run: messages seeds users
 # SECRET_KEY_FILE) and the other production settings it refuses to start, naming what is missing.
 serve: export DEBUG = 0
 serve:
-	@test -x $(BIN)/gunicorn || { echo "make serve: $(BIN)/gunicorn is missing; run \`make venv messages\` first." >&2; exit 1; }
+	@test -x $(BIN)/gunicorn || { echo "make serve: $(BIN)/gunicorn is missing; run \`make runtime-venv messages\` first." >&2; exit 1; }
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py migrate --no-input
 	exec $(BIN)/gunicorn --config config/gunicorn.conf.py --no-control-socket config.wsgi
 
-test: messages
+test: venv messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-browser: messages
+test-browser: venv messages
 	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: venv
@@ -83,10 +96,10 @@ faulttest: venv
 
 # Backups (README, "Backups"): the whole database of DATABASE_URL into BACKUP_DIR (default backups/, git-ignored);
 # prints the file written. `make restore FILE=backups/tracker-….dump` puts one back, asking first unless CONFIRM=yes.
-backup: venv
+backup: runtime-venv
 	$(BIN)/python manage.py backup
 
-restore: venv
+restore: runtime-venv
 	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/tracker-20260131-120000.dump (add CONFIRM=yes to skip the question)." >&2; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--no-input)
 

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import timezone, translation
 
 from tests import factories
 from tracker.actors import SystemActor
@@ -18,6 +19,18 @@ def _empty_cache():
     earlier one left there (the dashboard's figures, requests counted against a key)."""
     cache.clear()
     refill_budgets()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_and_time_zone():
+    """A request through the test client activates its language and leaves it active in this thread, and code
+    under test may activate a time zone: each test starts, and leaves, with the settings' defaults. (CI runs the
+    tests in random order, so a leak shows up as a failure in whichever test comes next.)"""
+    translation.deactivate()
+    timezone.deactivate()
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

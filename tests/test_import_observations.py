@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests import factories
@@ -292,6 +292,8 @@ BAD_ROWS = {
     "infinity": ({"value": "-Infinity"}, "value", "at most two decimals"),
     "10^20": ({"value": "1e20"}, "value", "below 10^16"),
     "exactly 10^16": ({"value": "10000000000000000"}, "value", "below 10^16"),
+    # Beyond decimal arithmetic: decimal.Overflow in the rules crashed the command with a traceback.
+    "1E1000000": ({"value": "1E1000000"}, "value", "below 10^16"),
     "three decimals": ({"value": "10.005"}, "value", "at most two decimals"),
     "no value": ({"value": ""}, "value", "at most two decimals"),
     "an unknown indicator": ({"indicator": "no-such-series"}, "indicator", "No indicator with code “no-such-series”."),
@@ -490,14 +492,19 @@ def _reference_amount(text):
     """The value rule as the API wrote it before the rules were shared: Decimal, finite, < 10^16, 2 decimals."""
     try:
         value = Decimal(str(text))
-    except ArithmeticError:
+        if not value.is_finite() or abs(value) >= Decimal("1e16") or value.as_tuple().exponent < -2:
+            return None
+        return value.quantize(Decimal("0.01"))
+    except ArithmeticError:  # an exponent beyond the context's range (1E1000000): no column holds it
         return None
-    if not value.is_finite() or abs(value) >= Decimal("1e16") or value.as_tuple().exponent < -2:
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 @given(st.one_of(st.from_regex(r"-?[0-9]{0,18}(\.[0-9]{0,3})?", fullmatch=True), st.text("0123456789.-+eE_ ")))
+@example("1E1000000")  # found by this test: decimal.Overflow crashed the rules, the import and the bulk PUT
+@example("-1E+1000000")
+@example("1E-1000000")
+@example("9999999999999999.99")
+@example("1E16")
 def test_the_fast_path_for_plain_amounts_agrees_with_the_general_rule(text):
     fields, errors = ObservationRules({}).check(None, "", text, "", "", "")
     expected = _reference_amount(text)

@@ -155,7 +155,7 @@ def _sources(rows):
 
 NOTE_MAX_LENGTH = Observation._meta.get_field("note").max_length
 _CENT = Decimal("0.01")
-_LIMIT = Decimal("1e16")
+_LIMIT_DIGITS = 16  # values below 10^16: the column holds 18 digits, two of them decimals
 _EXACT = Qualifier.EXACT.value
 _QUALIFIERS = frozenset(Qualifier.values)
 # A plain amount ("-1234.5") that the general rule below accepts as it is: checked without building a Decimal.
@@ -229,7 +229,9 @@ def _amount(text):
         value = Decimal(str(text))
     except (InvalidOperation, ValueError):
         return None
-    if not value.is_finite() or abs(value) >= _LIMIT or value.as_tuple().exponent < -2:
+    # Compared by exponent, not by abs(value) >= 10^16: arithmetic on an exponent beyond the context's range
+    # (1E1000000) raises decimal.Overflow, and a value no column can hold must be a row error, not a crash.
+    if not value.is_finite() or (value and value.adjusted() >= _LIMIT_DIGITS) or value.as_tuple().exponent < -2:
         return None
     return str(value.quantize(_CENT))
 

@@ -107,6 +107,8 @@ BAD_ROWS = {
     "a word for a number": ({"value": "lots"}, "value"),
     "no value": ({"value": None}, "value"),
     "a value too large": ({"value": "1e17"}, "value"),
+    "a value beyond decimal arithmetic": ({"value": "1E1000000"}, "value"),  # was decimal.Overflow, a 500
+    "a number beyond decimal arithmetic": ({"value": -1e308}, "value"),
     "unknown source": ({"source": "no-such-source"}, "source"),
 }
 
