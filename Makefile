@@ -101,7 +101,7 @@ backup: runtime-venv
 
 restore: runtime-venv
 	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/tracker-20260131-120000.dump (add CONFIRM=yes to skip the question)." >&2; exit 2; }
-	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--no-input)
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--yes)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

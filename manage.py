@@ -7,20 +7,27 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import execute_from_command_line
+    try:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+    except ImportError:
+        # Django's own guard, as one line: usually the system Python instead of the project's .venv.
+        sys.exit(
+            "Couldn't import Django: run manage.py with .venv/bin/python (make run creates .venv), or activate "
+            "the virtual environment first."
+        )
 
     try:
         settings.INSTALLED_APPS  # noqa: B018 - reading a setting reads the environment (config/env.py)
     except ImproperlyConfigured as error:
         # A missing or bad variable: its message names it and says what to do; a traceback would only bury it.
         sys.exit(f"Refusing to start: {error}")
+    from tracker.commandline import run
     from tracker.context import new_request_id, set_process_request_id
 
     # What a command changes is logged and stored under one id ("cmd-…"), as a request's is under its own.
     set_process_request_id(new_request_id("cmd"))
-    execute_from_command_line(sys.argv)
+    run(sys.argv)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,7 @@ def test_restore_asks_first_and_a_no_changes_nothing(tmp_path, monkeypatch):
     call_command("backup", dir=tmp_path, stdout=StringIO())
     [path] = tmp_path.iterdir()
     factories.AreaFactory(code="made-later")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # as at a terminal (tests/test_cron.py: without one)
     monkeypatch.setattr("builtins.input", lambda question: "no")
     with pytest.raises(CommandError, match="Nothing was restored"):
         call_command("restore", path)

@@ -85,8 +85,9 @@ def test_every_message_is_translated_but_the_documented_exceptions():
     empty = sorted(
         _key(key)
         for key, message in messages.items()
-        if key not in UNTRANSLATED and not all(message.string if isinstance(message.string, tuple) else [message.string])
+        if key not in UNTRANSLATED
+        and not all(message.string if isinstance(message.string, tuple) else [message.string])
     )
     assert not fuzzy, f"Fuzzy (guessed) translations to check and unmark: {fuzzy}"
     assert not empty, f"Untranslated messages: {empty}"
-    assert UNTRANSLATED <= messages.keys(), "An exception above names a message that is gone: remove it."
+    assert messages.keys() >= UNTRANSLATED, "An exception above names a message that is gone: remove it."

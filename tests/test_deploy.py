@@ -38,7 +38,7 @@ PRODUCTION_VARIABLES = (
 )
 
 
-def manage(tmp_path, *arguments, **variables):
+def manage(tmp_path, *arguments, python=sys.executable, **variables):
     environment = {name: value for name, value in os.environ.items() if name not in PRODUCTION_VARIABLES}
     environment.update(
         ENV_FILE=os.devnull,
@@ -53,7 +53,7 @@ def manage(tmp_path, *arguments, **variables):
     )
     environment.update(variables)
     return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
+        [str(python), "manage.py", *arguments],
         cwd=PROJECT,
         env=environment,
         capture_output=True,

@@ -1,19 +1,24 @@
-"""Exports of lists as CSV (streamed, so memory stays flat whatever the size) and XLSX (write-only mode)."""
+"""Exports of lists as CSV (streamed, so memory stays flat whatever the size) and XLSX (write-only mode).
+
+The CSV of pages (the initiatives list, an indicator's figures) is for spreadsheets: it starts with a byte-order
+mark and guards formulas (tracker.spreadsheets). The observations export of the API is for machines: the same
+formula guard, no byte-order mark.
+"""
 
 import csv
 import io
+import itertools
 import tempfile
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Concat
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.choices import Health, Priority, Status, Visibility
 from tracker.errors import ExportTooLarge
+from tracker.spreadsheets import BOM, guarded, guarded_sql
 
 __all__ = [
     "FORMATS",
@@ -57,26 +62,14 @@ def _initiative_columns():
 def _rows(queryset, columns):
     yield [str(title) for title, _value in columns]
     for item in queryset.iterator(chunk_size=_CHUNK):
-        yield [_cell(value(item)) for _title, value in columns]
-
-
-def _cell(value):
-    text = str(value)
-    # A cell starting with = + - @ is a formula to spreadsheet programs: neutralise it (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        yield [guarded(value(item)) for _title, value in columns]
 
 
 def _csv_response(rows, filename):
+    """CSV for a spreadsheet: the byte-order mark first, so Excel reads the file as UTF-8 (Cyrillic included)."""
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    lines = (writer.writerow(row) for row in rows)
+    response = StreamingHttpResponse(itertools.chain([BOM], lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -134,9 +127,9 @@ def observations_response(indicator, observations):
             indicator.currency,
             o.qualifier,
             "yes" if o.is_derived else "",
-            _cell(o.formula),
+            guarded(o.formula),
             o.source.key if o.source_id else "",
-            _cell(o.note),
+            guarded(o.note),
         ]
         for o in observations
     ]
@@ -148,16 +141,10 @@ OBSERVATION_COLUMNS = ("indicator", "period", "value", "qualifier", "source", "n
 _BLOCK = 256 * 1024
 
 
-def _safe_note():
-    """The note, with a leading = + - @ neutralised (as _cell does) inside the query, so COPY can stream it."""
-    formula_like = Q(note__regex=r"^[=+@-]") & ~Q(note__regex=r"^[+-]?[0-9.]+$")
-    return Case(When(formula_like, then=Concat(Value("'"), "note")), default=F("note"))
-
-
 def _observation_rows(observations):
     return (
         observations.order_by("indicator__code", "period_start")
-        .annotate(safe_note=_safe_note())
+        .annotate(safe_note=guarded_sql("note"))
         .values_list("indicator__code", "period", "value", "qualifier", "source__key", "safe_note")
     )
 

@@ -33,6 +33,7 @@ from tracker.context import acting_as
 from tracker.errors import DomainError
 from tracker.models import Observation, Source, TradeIndicator
 from tracker.observations import ObservationRules
+from tracker.spreadsheets import decimal_point, delimiter_of, separator_hint
 
 __all__ = [
     "ACTOR",
@@ -114,7 +115,10 @@ def import_observations(path, *, skip_invalid=False, rejects_path=None, progress
     progress = progress or NullProgress()
     report = ImportReport(rejects_path=Path(rejects_path) if rejects_path else rejects_path_for(path))
     with _open(path) as file:
-        reader = csv.reader(file)
+        # A file saved by Excel in a decimal-comma locale has ';' between fields (tracker.spreadsheets).
+        delimiter = delimiter_of(file.readline())
+        file.seek(0)
+        reader = csv.reader(file, delimiter=delimiter)
         header = _read_header(reader, path)
         rules = ObservationRules(dict(Source.objects.values_list("key", "id")))
         indicators = {
@@ -128,7 +132,10 @@ def import_observations(path, *, skip_invalid=False, rejects_path=None, progress
             tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as spool,
         ):
             staging = _Staging()
-            staged = _read_rows(file, reader, header, rules, indicators, staging, spool, report, progress)
+            decimal_comma = delimiter == ";"
+            staged = _read_rows(
+                file, reader, header, rules, indicators, staging, spool, report, progress, decimal_comma
+            )
             progress.step(_("checking the whole file"))
             refused_lines = staging.check_whole_file()
             report.rejected += refused_lines
@@ -179,6 +186,8 @@ def _read_header(reader, path):
     problems = []
     if unknown := [name for name in header if name not in COLUMNS]:
         problems.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+        if hint := separator_hint(unknown):
+            problems.append(hint)
     if repeated := sorted({name for name in header if header.count(name) > 1}):
         problems.append(_("repeated columns: %(names)s") % {"names": ", ".join(repeated)})
     if missing := [name for name in REQUIRED if name not in header]:
@@ -214,8 +223,9 @@ def _csv_errors(reader, path):
         ) from None
 
 
-def _read_rows(file, reader, header, rules, indicators, staging, spool, report, progress):
+def _read_rows(file, reader, header, rules, indicators, staging, spool, report, progress, decimal_comma):
     """Check every row; stage the good ones, spool the errors of the others as (line, field, message).
+    With `decimal_comma`, values are read as a spreadsheet in such a locale writes them ("1 234,5").
 
     Returns how many rows were staged. This loop runs once per row of files with millions of rows, so it
     keeps to local names and dictionary lookups.
@@ -253,6 +263,8 @@ def _read_rows(file, reader, header, rules, indicators, staging, spool, report, 
                 code, period, value, qualifier, source, note = row
             else:
                 code, period, value, qualifier, source, note = pick(row)
+            if decimal_comma:
+                value = decimal_point(value)
             indicator = indicators.get(code)
             if indicator is not None:
                 fields, errors = check(indicator[1], period, value, qualifier, source, note)

@@ -14,6 +14,7 @@ from import_export import fields, resources, results, widgets
 
 from tracker.choices import Priority, Qualifier, Visibility
 from tracker.models import Area, Initiative, Observation, Region, Source, TradeIndicator
+from tracker.spreadsheets import separator_hint
 
 __all__ = ["FileError", "InitiativeResource", "ObservationResource"]
 
@@ -93,6 +94,13 @@ class TrackerResource(resources.ModelResource):
     @classmethod
     def get_error_result_class(cls):
         return FileError
+
+    def before_import(self, dataset, **kwargs):
+        # A header that mixes ';' and ',' reads as a few columns named "code;title;…": say so, not only which
+        # columns are missing.
+        if hint := separator_hint(dataset.headers or ()):
+            raise ValueError(hint[:1].upper() + hint[1:] + ".")
+        super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
         # PostgreSQL refuses text holding a NUL character, even to look a row up by it: refuse the cell first.

@@ -5,6 +5,7 @@ preview with every row's errors; only a file without errors offers "Confirm impo
 import runs in one transaction again and is rolled back if any row fails, so a bad row writes nothing.
 """
 
+import tablib
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -12,12 +13,42 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-__all__ = ["TrackerImportExportMixin"]
+from tracker.spreadsheets import BOM, decimal_point, delimiter_of, guarded
+
+__all__ = ["SpreadsheetCSV", "TrackerImportExportMixin"]
+
+
+class SpreadsheetCSV(CSV):
+    """CSV as spreadsheet programs write and read it (tracker.spreadsheets): on import, ',' or ';' between fields,
+    and with ';' a decimal comma in the number columns; on export, a byte-order mark."""
+
+    NUMBER_COLUMNS = frozenset({"value"})
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        delimiter = delimiter_of(in_stream.lstrip(BOM).partition("\n")[0].rstrip("\r"))
+        dataset = super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+        numbers = [i for i, name in enumerate(dataset.headers or ()) if name.strip().lower() in self.NUMBER_COLUMNS]
+        if delimiter != ";" or not numbers:
+            return dataset
+        rows = [[decimal_point(cell) if i in numbers else cell for i, cell in enumerate(row)] for row in dataset]
+        return tablib.Dataset(*rows, headers=dataset.headers)
+
+    def export_data(self, dataset, **kwargs):
+        return BOM + super().export_data(dataset, **kwargs)
 
 
 class TrackerImportExportMixin(ImportExportMixin):
-    formats = [CSV, XLSX]
+    formats = [SpreadsheetCSV, XLSX]
     import_error_display = ("message", "row")
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # The formula guard on every text cell, for CSV and XLSX alike (openpyxl stores a text starting with '='
+        # as a formula); numbers stay numbers.
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        rows = [[guarded(cell) if isinstance(cell, str) else cell for cell in row] for row in dataset]
+        return tablib.Dataset(*rows, headers=dataset.headers, title=dataset.title)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -1,5 +1,6 @@
-"""`python manage.py restore FILE [--no-input]`: replace the whole database with a backup (tracker.backups)."""
+"""`python manage.py restore FILE [--yes]`: replace the whole database with a backup (tracker.backups)."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,13 +11,18 @@ from tracker.backups import BackupError, describe, restore
 class Command(BaseCommand):
     help = (
         "Replace the whole database of DATABASE_URL with a backup made by `manage.py backup` (every table, history "
-        "and events included). Asks first unless --no-input. Stop the server and the task workers meanwhile."
+        "and events included). Asks first unless --yes. Stop the server and the task workers meanwhile."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="A .dump (PostgreSQL) or .sqlite3 (SQLite) backup.")
         parser.add_argument(
-            "--no-input", "--noinput", action="store_false", dest="interactive", help="Do not ask for confirmation."
+            "--yes",
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask for confirmation (for cron and scripts).",
         )
 
     def handle(self, *args, file, interactive=True, **options):
@@ -24,9 +30,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file} is not a file. Backups are listed in BACKUP_DIR (default backups/).")
         if interactive:
-            answer = input(f"Replace everything in the {target} with {file}? Type 'yes' to go on: ")
-            if answer.strip().lower() != "yes":
-                raise CommandError("Nothing was restored.")
+            self._confirm(f"Replace everything in the {target} with {file}? Type 'yes' to go on: ")
         try:
             restore(file)
         except BackupError as error:
@@ -34,3 +38,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Restored {file} into the {target}. If the backup is older than the code, run `manage.py migrate`."
         )
+
+    def _confirm(self, question):
+        # Without a terminal (cron, a pipe) nobody can answer: say how to go on instead of reading nothing.
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "Nothing was restored: there is no terminal to ask on. Add --yes (make restore … CONFIRM=yes) to "
+                "restore without asking."
+            )
+        try:
+            answer = input(question)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != "yes":
+            raise CommandError("Nothing was restored.")
