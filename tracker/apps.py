@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,15 @@ class TrackerConfig(AppConfig):
         from tracker import checks, signals, timestamp_loader  # noqa: F401
 
         timestamp_loader.install()
+        post_migrate.connect(_sync_roles, sender=self)
+
+
+def _sync_roles(sender, apps=None, **kwargs):
+    """The role groups and their permissions follow the models after every migrate, and come back after a
+    database flush (as between transactional tests), which re-creates content types and permissions but runs no
+    data migration."""
+    from django.apps import apps as installed_apps
+
+    from tracker.roles import sync_roles
+
+    sync_roles(apps or installed_apps)  # migrate passes its state's apps; flush none

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests import factories
+from tests import committed_data, factories
 from tests.api import assert_problem, if_match, key_client, user_client
 from tracker.choices import Status
 from tracker.models import Event, Initiative, Milestone
@@ -176,7 +176,7 @@ def test_milestone_delete_with_a_stale_etag_gets_412_and_deletes_nothing(writer,
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs two connections to PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed_data()
 def test_two_simultaneous_patches_with_the_same_etag_one_wins_and_one_gets_412(make_key, partner_region):
     initiative = factories.InitiativeFactory(code="shared-one", partner_region=partner_region, visibility="shared")
     token = make_key("racer", write=True)[1]

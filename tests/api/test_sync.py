@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests import factories
+from tests import committed_data, factories
 from tests.api import key_client, user_client
 from tracker import workflow
 from tracker.choices import Visibility
@@ -460,7 +460,7 @@ def test_a_region_restricted_mirror_equals_what_its_key_may_see(admin_user, make
 
 
 @needs_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed_data()
 def test_a_mirror_kept_by_the_feed_while_another_connection_writes_equals_what_its_key_may_see(make_key):
     writer, _regions = _office(factories.superuser("office"), seed=1)
     mirror = Mirror(key_client(make_key("mirror", write=True)[1]), limit=3)

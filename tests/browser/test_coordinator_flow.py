@@ -2,6 +2,7 @@
 export; and what a viewer and a keyboard user get."""
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -53,8 +54,9 @@ def test_coordinator_filters_by_status_and_exports_exactly_the_filtered_rows(coo
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    with Path(download.value.path()).open(newline="", encoding="utf-8") as exported:
-        rows = list(csv.reader(exported))
+    saved = Path(download.value.path()).read_bytes()
+    assert saved.startswith("\ufeff".encode())  # the byte-order mark that makes Excel read UTF-8
+    rows = list(csv.reader(io.StringIO(saved.decode("utf-8-sig"), newline="")))
     assert rows[0] == CSV_HEADER
     assert [row[0] for row in rows[1:]] == expected
     assert {row[4] for row in rows[1:]} == {"Under study"}
