@@ -9,6 +9,7 @@ __all__ = [
     "StaleVersion",
     "StatusChangeRefused",
     "TransitionNotAllowed",
+    "WriteConflict",
 ]
 
 
@@ -68,4 +69,17 @@ class ExportTooLarge(DomainError):
                 "Narrow the filters and export again."
             )
             % {"count": count, "limit": limit, "format": fmt.upper()}
+        )
+
+
+class WriteConflict(DomainError):
+    """Concurrent writers kept colliding in the database (deadlocks, serialization failures) after every retry:
+    nothing was written, and the same request sent again is expected to go through."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Other changes to the same records were being written at the same moment; nothing was "
+                "written. Send the same request again."
+            )
         )

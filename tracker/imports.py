@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from tracker import events
 from tracker.actors import SystemActor, name_of
 from tracker.context import acting_as
+from tracker.derived import recompute_derived
 from tracker.errors import DomainError
+from tracker.locks import lock_figures
 from tracker.models import Observation, Source, TradeIndicator
 from tracker.observations import ObservationRules
 from tracker.spreadsheets import decimal_point, delimiter_of, separator_hint
@@ -154,6 +156,7 @@ def import_observations(path, *, skip_invalid=False, rejects_path=None, progress
             report.unchanged = staged - refused_lines - report.created - report.updated
             report.indicators = len(counts)
             _record_events(counts, actor)
+            recompute_derived([indicator for indicator, _created, _updated in counts], by=actor)
             staging.drop()
     return report
 
@@ -428,6 +431,10 @@ class _Staging:
 
         Returns [(indicator id, created, updated)] for every indicator with a change.
         """
+        # The same lock the API's bulk PUT takes (tracker.observations.lock_figures), for every indicator of the
+        # file: imports and PUTs of one indicator's figures go one at a time instead of deadlocking.
+        self.cursor.execute("SELECT DISTINCT indicator_id FROM import_stage")
+        lock_figures([indicator_id for (indicator_id,) in self.cursor.fetchall()])
         if not self.postgres:
             now = connection.ops.adapt_datetimefield_value(now)
         parameters = {"now": now, "actor": actor_name, "reason": reason}

@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -21,9 +20,12 @@ from tracker import events, permissions
 from tracker.actors import name_of, user_of
 from tracker.choices import Frequency, Qualifier
 from tracker.context import acting_as
+from tracker.derived import recompute_derived
 from tracker.errors import InvalidRows
+from tracker.locks import lock_figures
 from tracker.models import Observation, Source
 from tracker.periods import parse_period
+from tracker.retries import retried
 
 __all__ = ["NOTE_MAX_LENGTH", "ObservationRules", "UpsertResult", "upsert_observations"]
 
@@ -49,12 +51,18 @@ def upsert_observations(indicator, rows, *, by):
     """
     if not permissions.can_write_observations(by, indicator):
         raise PermissionDenied(_("You may not write the figures of this indicator."))
-    wanted = _validated(indicator, rows)
+    return _upsert(indicator, _validated(indicator, rows), by)
+
+
+@retried
+def _upsert(indicator, wanted, by):
     result = UpsertResult()
-    with transaction.atomic(), acting_as(by):
-        existing = {
-            o.period: o for o in Observation.objects.select_for_update().filter(indicator=indicator, period__in=wanted)
-        }
+    with acting_as(by):
+        lock_figures([indicator.pk])
+        # Ordered by period: the model's default order joins the indicator, and FOR UPDATE would then lock the
+        # indicator's row too, which links to it wait on (their foreign key check at commit) and deadlock.
+        stored = Observation.objects.filter(indicator=indicator, period__in=wanted).order_by("period_start")
+        existing = {o.period: o for o in stored.select_for_update(of=("self",))}
         _refuse_overwriting_derived(wanted, existing)
         to_create, to_update = _diff(indicator, wanted, existing, result)
         now = timezone.now()
@@ -72,6 +80,8 @@ def upsert_observations(indicator, rows, *, by):
             [events.event_for(o, events.Action.CREATED, actor=by) for o in to_create]
             + [events.event_for(o, events.Action.UPDATED, actor=by) for o in to_update]
         )
+        if to_create or to_update:
+            recompute_derived([indicator.pk], by=by)
     return result
 
 

@@ -1,5 +1,8 @@
 """Tests of the HTTP API (/api/v1/). Small helpers shared by the test modules live here; fixtures in conftest."""
 
+import threading
+
+from django.db import connection
 from rest_framework.test import APIClient
 
 PROBLEM = "application/problem+json"
@@ -33,3 +36,25 @@ def assert_problem(response, status):
     assert body["status"] == status
     assert body["detail"]
     return body
+
+
+def race(count, make_client, request):
+    """Send `request(client)` from `count` threads at once, each with a client of its own from `make_client()`
+    and its own database connection (PostgreSQL: real concurrent transactions); return the responses."""
+    barrier = threading.Barrier(count)
+    responses = []
+
+    def run(number):
+        try:
+            client = make_client()
+            barrier.wait()
+            responses.append(request(client) if request.__code__.co_argcount == 1 else request(client, number))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests import committed_data, factories
-from tests.api import assert_problem, if_match, key_client, user_client
+from tests.api import assert_problem, if_match, key_client, race, user_client
 from tracker.choices import Status
 from tracker.models import Event, Initiative, Milestone
 
@@ -206,3 +206,23 @@ def test_two_simultaneous_patches_with_the_same_etag_one_wins_and_one_gets_412(m
     assert (stored.title, stored.version) == (winner, 2)
     assert Event.objects.filter(object_type="initiative", object_id=initiative.pk, action="updated").count() == 1
     assert stored.history.filter(history_type="~").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs many connections to PostgreSQL")
+@committed_data()
+def test_racing_deletes_of_an_initiative_with_milestones_delete_once_with_one_event_and_no_5xx(admin_user):
+    initiative = factories.InitiativeFactory(code="shared-one")
+    milestones = [factories.MilestoneFactory(initiative=initiative) for _ in range(3)]
+
+    responses = race(50, lambda: user_client(admin_user), lambda client: client.delete(URL, **if_match(1)))
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [204] + [404] * 49, {r.status_code: r.content for r in responses}
+    for response in responses:
+        if response.status_code == 404:
+            assert_problem(response, 404)
+    assert not Initiative.objects.filter(pk=initiative.pk).exists()
+    deleted = Event.objects.filter(action="deleted")
+    assert sorted(deleted.values_list("object_type", "object_id")) == sorted(
+        [("initiative", initiative.pk)] + [("milestone", m.pk) for m in milestones]
+    )

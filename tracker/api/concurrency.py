@@ -1,9 +1,12 @@
 """Optimistic concurrency over HTTP: ETags derived from the version, If-Match required on writes.
 
 The check against If-Match is done twice: once early for a fast 412, and again by the conditional UPDATE
-in `Tracked.save_versioned`, so two writers holding the same ETag can never both succeed.
+in `Tracked.save_versioned` (or the locked conditional DELETE of `Tracked.delete_versioned`), so two writers
+holding the same ETag can never both succeed.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
@@ -63,11 +66,12 @@ class VersionedMixin:
 
     def perform_destroy(self, instance):
         seen = self._check_if_match(instance)
-        # A conditional DELETE: if anyone saved since `seen` was read, nothing is deleted.
-        deleted, _by_model = type(instance).objects.filter(pk=instance.pk, version=seen).delete()
-        if not deleted:
-            current = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True).first()
-            raise StaleVersion(instance, seen, current)
+        # A conditional DELETE: if anyone saved since `seen` was read, nothing is deleted (412); if another
+        # request deleted it meanwhile, this one finds it gone (404), as a request that came later would.
+        try:
+            instance.delete_versioned(seen)
+        except ObjectDoesNotExist:
+            raise Http404 from None
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)

@@ -15,7 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from tracker.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed
+from tracker.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
+from tracker.retries import is_lost_race
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_exception_handler"]
 
@@ -111,6 +112,12 @@ def _domain_problem(exc):
         return problem(413, "export-too-large", title, str(exc), count=exc.count, limit=exc.limit)
     if isinstance(exc, InvalidRows):
         return problem(400, "invalid-rows", _("Invalid input"), str(exc), errors={"rows": exc.errors})
+    if isinstance(exc, WriteConflict) or is_lost_race(exc):
+        # Lost a race inside the database (after the domain's retries, if it had any): the same request again
+        # will do, so no "reload" as for a stale version, and not 503: the database is there.
+        logger.warning("write conflict: %s", exc.__cause__ or exc)
+        detail = str(exc) if isinstance(exc, WriteConflict) else str(WriteConflict())
+        return retry_later(problem(409, "write-conflict", _("Conflict"), detail), seconds=1)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         # A model-wide check (a constraint) is reported under the same key as the serializer's own.
@@ -168,8 +175,8 @@ def unavailable(request):
     return retry_later(response)
 
 
-def retry_later(response):
-    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+def retry_later(response, seconds=RETRY_AFTER_UNAVAILABLE):
+    response["Retry-After"] = str(seconds)
     # Logged at WARNING where it happened; Django would add an ERROR line (and an email to ADMINS) per request
     # for as long as the outage lasts.
     response._has_been_logged = True

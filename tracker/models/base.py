@@ -78,6 +78,23 @@ class Tracked(models.Model):
             self._version_claimed = True
             self.save(**kwargs)
 
+    def delete_versioned(self, expected_version):
+        """Delete only if the stored version is still `expected_version`: raise StaleVersion if it changed, and
+        DoesNotExist if it is gone.
+
+        The row is locked before Django collects what the deletion cascades to, so of concurrent deleters
+        exactly one deletes and records the deletion events (of the row and of every cascaded one); the others
+        wait for it to commit and then find the row gone, having written nothing.
+        """
+        with transaction.atomic():
+            manager = type(self)._default_manager
+            current = manager.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+            if current is None:
+                raise self.DoesNotExist(f"{self._meta.object_name} {self.pk} was deleted meanwhile.")
+            if current != expected_version:
+                raise StaleVersion(self, expected_version, current)
+            self.delete()
+
 
 class Cited(models.Model):
     """Where a fact comes from: a source document and, optionally, where in it."""

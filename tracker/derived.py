@@ -1,0 +1,131 @@
+"""Derived observations follow their inputs: when figures of an indicator change, every derived observation whose
+formula refers to that indicator is computed again (tracker.formulas), in the same transaction, whoever made the
+change (the API's bulk PUT, the import command, the admin, the seeds).
+
+A derived value is rounded to cents. Its qualifier stays as it was, except that it cannot stay "exact" once an
+input is not. A derived value whose formula refers to an observation that no longer exists keeps its value. A
+changed derived value is an input like any other: the ones that refer to it are computed again in turn.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from tracker import events, formulas
+from tracker.actors import name_of, user_of
+from tracker.choices import Qualifier
+from tracker.context import current_actor
+from tracker.locks import lock_figures
+from tracker.models import Observation, TradeIndicator
+
+__all__ = ["recompute_derived"]
+
+_CENT = Decimal("0.01")
+
+
+def recompute_derived(indicator_ids, *, by=None):
+    """Compute again the derived observations that refer, directly or through other derived ones, to figures of
+    `indicator_ids`; save those whose value or qualifier changed (one new version, history row and
+    `observation.updated` event each); return them."""
+    by = by if by is not None else current_actor()
+    affected = _affected(set(TradeIndicator.objects.filter(pk__in=indicator_ids).values_list("code", flat=True)))
+    if not affected:
+        return []
+    # Locked, then read again: a writer of another input of the same figure waits for this transaction to
+    # commit, then computes from what it wrote.
+    lock_figures(sorted({indicator_id for _pk, indicator_id in affected}))
+    observations = list(
+        Observation.objects.filter(pk__in=[pk for pk, _indicator in affected]).select_related("indicator")
+    )
+    changed, pending = [], {}  # pending: pk → (pk, value, qualifier) computed in this pass, saved below
+    for observation in _in_dependency_order(observations):
+        if _recompute(observation, pending):
+            changed.append(observation)
+            pending[observation.pk] = (observation.pk, observation.value, observation.qualifier)
+    _save(changed, by)
+    return changed
+
+
+def _affected(codes):
+    """(pk, indicator id) of every derived observation that depends on figures of the indicators `codes`."""
+    found, frontier = set(), codes
+    while frontier:
+        mentions = Q()
+        for code in frontier:
+            mentions |= Q(formula__contains=f"[{code}@")
+        rows = set(
+            Observation.objects.filter(mentions, is_derived=True).values_list("pk", "indicator_id", "indicator__code")
+        )
+        new = {(pk, indicator_id, code) for pk, indicator_id, code in rows if (pk, indicator_id) not in found}
+        found |= {(pk, indicator_id) for pk, indicator_id, _code in new}
+        frontier = {code for _pk, _indicator_id, code in new}
+    return found
+
+
+def _in_dependency_order(observations):
+    """`observations` ordered so that each comes after those of them its formula refers to (a circle, which the
+    seeds refuse, is broken where it is met)."""
+    by_reference = {formulas.Reference(o.indicator.code, o.period): o for o in observations}
+    ordered, placed = [], set()
+
+    def place(observation, path):
+        if observation.pk in placed or observation.pk in path:
+            return
+        for reference in formulas.references(observation.formula):
+            if (needed := by_reference.get(reference)) is not None:
+                place(needed, path | {observation.pk})
+        placed.add(observation.pk)
+        ordered.append(observation)
+
+    for observation in sorted(observations, key=lambda o: o.pk):
+        place(observation, frozenset())
+    return ordered
+
+
+def _recompute(observation, pending):
+    """Set the observation's value and qualifier from its inputs (as stored, or as computed earlier in this pass:
+    `pending`); True if either changed."""
+    qualifiers = {}
+
+    def stored(reference):
+        row = (
+            Observation.objects.filter(indicator__code=reference.indicator, period=reference.period)
+            .values_list("pk", "value", "qualifier")
+            .first()
+        )
+        if row is None:
+            raise LookupError(reference)
+        _pk, value, qualifier = pending.get(row[0], row)
+        qualifiers[reference] = qualifier
+        return value
+
+    try:
+        value = formulas.evaluate(observation.formula, stored).quantize(_CENT, rounding=ROUND_HALF_UP)
+    except (formulas.FormulaError, ArithmeticError):
+        return False
+    qualifier = observation.qualifier
+    if qualifier == Qualifier.EXACT and any(q != Qualifier.EXACT for q in qualifiers.values()):
+        qualifier = Qualifier.APPROXIMATELY
+    if (value, qualifier) == (observation.value, observation.qualifier):
+        return False
+    observation.value, observation.qualifier = value, qualifier
+    return True
+
+
+def _save(observations, by):
+    if not observations:
+        return
+    now = timezone.now()
+    for observation in observations:
+        observation.version += 1
+        observation.updated_at = now
+    bulk_update_with_history(
+        observations,
+        Observation,
+        ["value", "qualifier", "version", "updated_at"],
+        default_user=user_of(by),
+        custom_historical_attrs={"history_actor": name_of(by)},
+    )
+    events.record_many([events.event_for(o, events.Action.UPDATED, actor=by) for o in observations])
