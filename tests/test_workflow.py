@@ -219,3 +219,20 @@ def test_concurrent_transitions_never_lose_an_entry_or_reach_an_impossible_state
     assert stored.status == status
     assert stored.version == 1 + len(journal)
     assert [entry.version for entry in journal] == list(range(2, 2 + len(journal)))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field", "limit"),
+    [
+        ({"health": Health.AT_RISK, "reason": "r" * 2001}, "health_reason", 2000),
+        ({"health": Health.AT_RISK, "reason": "late", "note": "n" * 5001}, "note", 5000),
+    ],
+)
+def test_the_domain_holds_the_one_length_limit_of_reasons_and_notes(initiative, owner, arguments, field, limit):
+    # The pages allowed 2,000 characters of health reason, the API 5,000 and the admin any length.
+    with pytest.raises(ValidationError) as refused:
+        workflow.change_health(initiative, by=owner, **arguments)
+
+    assert f"Keep this to {limit} characters" in refused.value.message_dict[field][0]
+    initiative.refresh_from_db()
+    assert (initiative.health, initiative.version) == (Health.NOT_ASSESSED, 1)

@@ -5,7 +5,7 @@ The workflow and the journal accept any actor; `name_of` gives the name the jour
 
 from dataclasses import dataclass
 
-__all__ = ["SystemActor", "key_of", "name_of", "user_of"]
+__all__ = ["SystemActor", "is_api_key", "key_of", "name_of", "user_of"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,11 @@ def user_of(actor):
     return actor if isinstance(actor, AbstractBaseUser) else None
 
 
+def is_api_key(actor):
+    """Whether `actor` is a partner system's API key (tracker.models.ApiKey), not a person or the system."""
+    return getattr(actor, "is_api_key", False)
+
+
 def key_of(actor):
     """The API key behind an actor, or None."""
-    return actor if getattr(actor, "is_api_key", False) else None
+    return actor if is_api_key(actor) else None

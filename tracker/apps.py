@@ -9,9 +9,10 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # checks and signals register their checks and receivers when imported
-        from tracker import checks, signals, timestamp_loader  # noqa: F401
+        from tracker import checks, events, outbox, signals, timestamp_loader  # noqa: F401
 
         timestamp_loader.install()
+        events.on_events_written(outbox.wake_dispatcher)
         post_migrate.connect(_sync_roles, sender=self)
 
 

@@ -5,11 +5,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.actors import name_of
+from tracker.actors import is_api_key, name_of
 from tracker.context import current_actor, current_request_id
 from tracker.models.events import Action, Event, lock_event_order
 
-__all__ = ["Action", "event_for", "latest_event_id", "record", "record_many"]
+__all__ = ["Action", "event_for", "latest_event_id", "on_events_written", "record", "record_many"]
 
 
 def event_for(instance, action, data=None, actor=None, scope=None):
@@ -26,7 +26,7 @@ def event_for(instance, action, data=None, actor=None, scope=None):
         occurred_at=timezone.now(),
         actor_name=name_of(actor) if actor is not None else "",
         author=actor if isinstance(actor, AbstractBaseUser) else None,
-        api_key=actor if getattr(actor, "is_api_key", False) else None,
+        api_key=actor if is_api_key(actor) else None,
         partner_region_id=region_id,
         shared=shared,
         data={"version": getattr(instance, "version", None), **(data or {})},
@@ -44,7 +44,7 @@ def record(instance, action, data=None, scope=None):
     with transaction.atomic():
         lock_event_order()
         event_for(instance, action, data, scope=scope).save()
-        _wake_dispatcher()
+        _written()
 
 
 def record_many(events):
@@ -53,11 +53,21 @@ def record_many(events):
         lock_event_order()
         Event.objects.bulk_create(events, batch_size=1000)
         if events:
-            _wake_dispatcher()
+            _written()
 
 
-def _wake_dispatcher():
-    """Queue the fan-out of these events to notifications and webhooks, in this same transaction."""
-    from tracker.outbox import wake_dispatcher  # imported here: tracker.outbox imports the models
+# Called in every transaction that writes events, after writing them: the outbox (tracker.outbox, registered by
+# TrackerConfig.ready) queues their fan-out to notifications and webhooks there. The event log knows nothing of
+# delivery; delivery subscribes to it.
+_listeners = []
 
-    wake_dispatcher()
+
+def on_events_written(listener):
+    """Call `listener()` in every transaction that writes events, right after it writes them."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _written():
+    for listener in _listeners:
+        listener()

@@ -121,7 +121,7 @@ def _diff(indicator, wanted, existing, result):
 def _validated(indicator, rows):
     """{period: model fields} for every row, or ValidationError listing each bad row's fields."""
     rows = list(rows)
-    rules = ObservationRules(_sources(rows), truncate_notes=True)
+    rules = ObservationRules(_sources(rows))
     wanted, errors = {}, {}
     for number, row in enumerate(rows):
         fields, row_errors = rules.check(
@@ -181,12 +181,11 @@ class ObservationRules:
     recognised by a pattern; anything else goes through `parse_period` and `Decimal`, with the same outcome.
 
     `sources` maps source keys to ids (it must hold every key the rows may name). A note longer than
-    NOTE_MAX_LENGTH is refused, or cut to that length with `truncate_notes` (the API's long-standing behaviour).
+    NOTE_MAX_LENGTH is refused, never cut: what a partner wrote is stored whole or not at all.
     """
 
-    def __init__(self, sources, *, truncate_notes=False):
+    def __init__(self, sources):
         self.sources = sources
-        self.truncate_notes = truncate_notes
         self.periods = _known_periods()
 
     def check(self, frequency, period, value, qualifier, source, note):
@@ -221,13 +220,10 @@ class ObservationRules:
         elif "\x00" in note:  # PostgreSQL cannot store it
             errors["note"] = _("Remove the NUL character (\\x00): text cannot hold it.")
         elif len(note) > NOTE_MAX_LENGTH:
-            if self.truncate_notes:
-                note = note[:NOTE_MAX_LENGTH]
-            else:
-                errors["note"] = _("Keep the note to %(max)s characters; it has %(length)s.") % {
-                    "max": NOTE_MAX_LENGTH,
-                    "length": len(note),
-                }
+            errors["note"] = _("Keep the note to %(max)s characters; it has %(length)s.") % {
+                "max": NOTE_MAX_LENGTH,
+                "length": len(note),
+            }
         if errors:
             return None, errors
         return (known, value, qualifier, source_id, note), None

@@ -4,9 +4,15 @@ partner systems that follow it: notification emails (tracker.notifications) and 
 
 How nothing is lost:
 
-- Every transaction that writes events also queues a `dispatch_events` task. With the database task backend
-  the task row is written in that same transaction, so it exists if and only if the events do; other
-  backends queue it once the transaction commits.
+- Every transaction that writes events makes sure a `dispatch_events` task will read them: it queues one, unless
+  a queued dispatch that no worker has started yet is waiting (then that one will). So the queue holds at most
+  one waiting dispatch however fast events are written, and notifications never wait behind a backlog of
+  dispatches. With the database task backend the task row is written in that same transaction, so it exists if
+  and only if the events do; other backends queue it once the transaction commits.
+- Why a waiting dispatch is enough: the writer looks for it while holding the event-order lock (taken when it
+  writes its first event, held to its commit), and a dispatch passes that same lock (`_wait_for_writers`)
+  after its worker claimed it and before it reads any event. A writer that still saw the dispatch waiting has
+  therefore committed before the dispatch reads; a writer that came later sees it claimed and queues another.
 - A dispatch reads the events past a stored high-water mark (DispatchCursor), creates the notifications and
   deliveries they call for, and moves the mark, all in one transaction, with the cursor row locked: two
   workers never fan out the same event, and a worker killed half-way leaves the mark where it was. Event ids
@@ -32,9 +38,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from tracker import tasks
 from tracker.models import DispatchCursor, Event
+from tracker.models.events import lock_event_order
 
 __all__ = ["DispatchReport", "backoff", "dispatch", "enqueue", "sweep", "wake_dispatcher"]
 
@@ -88,7 +96,21 @@ def wake_dispatcher():
         return
     # Registered with the queued task, so a rolled-back savepoint discards both and a later event queues anew.
     transaction.on_commit(_dispatch_queued)
-    enqueue(tasks.dispatch_events)
+    if not _dispatch_waiting():
+        enqueue(tasks.dispatch_events)
+
+
+def _dispatch_waiting():
+    """A queued dispatch that no worker has claimed yet (database backend only; see the module docstring)."""
+    if not _joins_transaction(tasks.dispatch_events.get_backend()):
+        return False
+    return DBTaskResult.objects.ready().filter(task_path=tasks.dispatch_events.module_path).exists()
+
+
+def _wait_for_writers():
+    """Wait until every transaction that is writing events has committed (or rolled back)."""
+    with transaction.atomic():
+        lock_event_order()
 
 
 def lease_end(now, seconds=None):
@@ -112,6 +134,7 @@ def _cursor_position():
 def dispatch(batch_size=BATCH_SIZE):
     """Fan out every event past the cursor; return what was created."""
     report = DispatchReport()
+    _wait_for_writers()
     position = _cursor_position() or 0
     if Event.objects.filter(id__gt=position).exists():
         # If this worker dies mid-batch its transaction rolls back; this later run picks the batch up again.

@@ -9,6 +9,7 @@ their region), and write only with write scope.
 from django.conf import settings
 from django.db.models import Q
 
+from tracker.actors import is_api_key
 from tracker.choices import Visibility
 
 __all__ = [
@@ -36,16 +37,12 @@ def _is_system(actor):
     return getattr(actor, "is_system", False)
 
 
-def _is_key(actor):
-    return getattr(actor, "is_api_key", False)
-
-
 def _is_active_user(actor):
-    return getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False) and not _is_key(actor)
+    return getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False) and not is_api_key(actor)
 
 
 def _key_may_write(actor):
-    return _is_key(actor) and actor.is_active and actor.can_write
+    return is_api_key(actor) and actor.is_active and actor.can_write
 
 
 # --- seeing -------------------------------------------------------------------------------------------
@@ -53,27 +50,27 @@ def _key_may_write(actor):
 
 def visible_initiatives(actor, queryset):
     """Narrow an Initiative queryset to what `actor` may see (users see all; keys see shared ones)."""
-    if not _is_key(actor):
+    if not is_api_key(actor):
         return queryset
     queryset = queryset.filter(visibility__in=_PARTNER_VISIBLE)
     return queryset.filter(partner_region_id=actor.region_id) if actor.region_id else queryset
 
 
 def visible_indicators(actor, queryset):
-    if _is_key(actor) and actor.region_id:
+    if is_api_key(actor) and actor.region_id:
         return queryset.filter(Q(partner_id=actor.region_id) | Q(reporter_id=actor.region_id))
     return queryset
 
 
 def can_see_trade_with(actor, partner):
     """A key bound to a region sees the trade of that region (or all of it if bound to the home side)."""
-    if _is_key(actor) and actor.region_id:
+    if is_api_key(actor) and actor.region_id:
         return actor.region_id == partner.pk or actor.region.code == settings.HOME_REGION
     return True
 
 
 def visible_events(actor, queryset):
-    if not _is_key(actor):
+    if not is_api_key(actor):
         return queryset
     queryset = queryset.filter(shared=True)
     if actor.region_id:
@@ -82,7 +79,7 @@ def visible_events(actor, queryset):
 
 
 def can_see_initiative(actor, initiative):
-    if not _is_key(actor):
+    if not is_api_key(actor):
         return True
     return initiative.visibility in _PARTNER_VISIBLE and actor.region_id in (None, initiative.partner_region_id)
 
@@ -98,7 +95,7 @@ def can_change_any_initiative(actor):
 
 def can_change_initiative(actor, initiative):
     """The owner with change rights, someone allowed to change any initiative, or a write key it is shared with."""
-    if _is_key(actor):
+    if is_api_key(actor):
         return _key_may_write(actor) and can_see_initiative(actor, initiative)
     if can_change_any_initiative(actor):
         return True
@@ -122,7 +119,7 @@ def can_change_part(actor, part):
     initiative's ownership; analysts may link trade series to any initiative."""
     if _is_system(actor):
         return True
-    if _is_key(actor):
+    if is_api_key(actor):
         return can_change_initiative(actor, part.initiative)
     if not _is_active_user(actor) or not actor.has_perm(f"tracker.change_{part._meta.model_name}"):
         return False
@@ -134,6 +131,6 @@ def can_change_part(actor, part):
 def can_write_observations(actor, indicator):
     if _is_system(actor):
         return True
-    if _is_key(actor):
+    if is_api_key(actor):
         return _key_may_write(actor) and actor.region_id in (None, indicator.partner_id, indicator.reporter_id)
     return _is_active_user(actor) and actor.has_perm("tracker.change_observation")

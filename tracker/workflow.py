@@ -21,7 +21,18 @@ from tracker.context import acting_as
 from tracker.errors import StaleVersion, TransitionNotAllowed
 from tracker.models import Initiative, StatusUpdate
 
-__all__ = ["ACTIVE", "allowed_transitions", "change_health", "transition"]
+__all__ = [
+    "ACTIVE",
+    "HEALTH_REASON_MAX_LENGTH",
+    "NOTE_MAX_LENGTH",
+    "allowed_transitions",
+    "change_health",
+    "transition",
+]
+
+# The longest health reason and journal note, whichever door they come through (forms and serializers use these).
+HEALTH_REASON_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 5000
 
 ACTIVE = (Status.PROPOSED, Status.UNDER_STUDY, Status.AGREED, Status.IN_PROGRESS)
 _NEXT = {
@@ -86,6 +97,8 @@ def _parse(choices, value, field):
 
 def _apply(initiative, *, by, to, health, health_reason, note, expected_version):
     note = (note or "").strip()
+    _check_length("note", note, NOTE_MAX_LENGTH)
+    _check_length("health_reason", (health_reason or "").strip(), HEALTH_REASON_MAX_LENGTH)
     with transaction.atomic(), acting_as(by):
         current = Initiative.objects.select_for_update().get(pk=initiative.pk)
         if expected_version is not None and current.version != int(expected_version):
@@ -141,6 +154,13 @@ def _move(current, to, by, note):
     started_by_today = current.actual_start is None or current.actual_start <= today
     if to == Status.COMPLETED and current.actual_end is None and started_by_today:
         current.actual_end = today
+
+
+def _check_length(field, text, limit):
+    if len(text) > limit:
+        raise ValidationError(
+            {field: _("Keep this to %(limit)s characters; it has %(length)s.") % {"limit": limit, "length": len(text)}}
+        )
 
 
 def _set_health(current, health, reason):

@@ -110,6 +110,7 @@ BAD_ROWS = {
     "a value beyond decimal arithmetic": ({"value": "1E1000000"}, "value"),  # was decimal.Overflow, a 500
     "a number beyond decimal arithmetic": ({"value": -1e308}, "value"),
     "unknown source": ({"source": "no-such-source"}, "source"),
+    "a note over 300 characters": ({"note": "n" * 301}, "note"),  # was cut to 300 without a word
 }
 
 

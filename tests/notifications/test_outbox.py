@@ -20,6 +20,17 @@ def _dispatches():
     return DBTaskResult.objects.filter(task_path=DISPATCH).count()
 
 
+def _waiting_dispatches():
+    """Queued dispatches that no worker has claimed yet."""
+    return DBTaskResult.objects.ready().filter(task_path=DISPATCH).count()
+
+
+def _claim_waiting_dispatches():
+    """As a worker does when it starts the waiting dispatch (`claim`, committed before it runs)."""
+    for result in DBTaskResult.objects.ready().filter(task_path=DISPATCH):
+        result.claim("test-worker")
+
+
 @pytest.fixture
 def watched(shared_initiative, viewer):
     """The shared initiative, watched by `viewer` (who has an email address)."""
@@ -54,6 +65,7 @@ def test_a_rolled_back_change_never_produces_a_delivery_or_an_email(subscribe, r
 @committing
 def test_a_rolled_back_savepoint_keeps_the_dispatch_of_what_committed(subscribe, watched, owner):
     subscribe(events=["*"])
+    _claim_waiting_dispatches()
     dispatches = _dispatches()
     with transaction.atomic():
         watched.title = "kept"
@@ -69,11 +81,26 @@ def test_a_rolled_back_savepoint_keeps_the_dispatch_of_what_committed(subscribe,
 
 @committing
 def test_a_transaction_queues_one_dispatch_however_many_events_it_writes(shared_initiative):
+    _claim_waiting_dispatches()
     dispatches = _dispatches()
     with transaction.atomic():
         for number in range(3):
             factories.MilestoneFactory(initiative=shared_initiative, title=f"step {number}")
     assert _dispatches() == dispatches + 1
+
+
+@committing
+def test_transactions_queue_no_dispatch_while_one_waits_and_one_once_it_is_claimed(shared_initiative):
+    # Under sustained writes the queue held one dispatch per transaction (9,300 after a burst, the oldest 17
+    # minutes old) and notifications waited behind them; now it holds one waiting dispatch at most.
+    _claim_waiting_dispatches()
+    for number in range(5):
+        factories.MilestoneFactory(initiative=shared_initiative, title=f"step {number}")  # a transaction each
+    assert _waiting_dispatches() == 1
+
+    _claim_waiting_dispatches()  # a worker started it: it may have read the events already
+    factories.MilestoneFactory(initiative=shared_initiative, title="after the claim")
+    assert _waiting_dispatches() == 1
 
 
 def test_dispatching_again_creates_nothing_twice(subscribe, watched, owner):

@@ -26,12 +26,14 @@ class TransitionForm(forms.Form):
     health_reason = forms.CharField(
         label=_("Health reason"),
         required=False,
+        max_length=workflow.HEALTH_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Required when the new health is “at risk” or “off track”."),
     )
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=workflow.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Goes into the journal. Reopening a completed or cancelled initiative needs one."),
     )

@@ -2,13 +2,9 @@
 
 from rest_framework import permissions as drf
 
-from tracker import permissions
+from tracker.actors import is_api_key
 
 _ACTION_PERMISSION = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
-
-
-def _is_key(principal):
-    return getattr(principal, "is_api_key", False)
 
 
 class TrackerAccess(drf.BasePermission):
@@ -23,9 +19,7 @@ class TrackerAccess(drf.BasePermission):
             return True
         if getattr(view, "action", None) in getattr(view, "domain_checked_actions", ()):
             return True  # the domain function called by the action checks the object itself
-        if getattr(view, "read_only_for_keys", False) and _is_key(principal):
-            return False
-        if _is_key(principal):
+        if is_api_key(principal):
             return principal.can_write
         codename = f"tracker.{_ACTION_PERMISSION[request.method]}_{view.queryset.model._meta.model_name}"
         return principal.has_perm(codename)
@@ -34,11 +28,3 @@ class TrackerAccess(drf.BasePermission):
         if request.method in drf.SAFE_METHODS:
             return True
         return view.may_change(request.user, obj)
-
-
-def may_change_initiative(principal, initiative):
-    return permissions.can_change_initiative(principal, initiative)
-
-
-def may_change_part(principal, part):
-    return permissions.can_change_part(principal, part)

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from tracker import models
+from tracker import models, workflow
 from tracker.choices import Health, Qualifier, Status
 
 User = get_user_model()
@@ -253,9 +253,11 @@ class InitiativeSerializer(VersionedSerializer):
 
 class TransitionSerializer(StrictFields, serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=workflow.NOTE_MAX_LENGTH, default="")
     health = serializers.ChoiceField(choices=Health.choices, required=False, allow_null=True)
-    health_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    health_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=workflow.HEALTH_REASON_MAX_LENGTH, default=""
+    )
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):

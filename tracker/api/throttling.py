@@ -18,6 +18,8 @@ from limits import RateLimitItemPerSecond, storage, strategies
 from limits.errors import StorageError
 from rest_framework.throttling import SimpleRateThrottle
 
+from tracker.actors import is_api_key
+
 __all__ = ["PrincipalRateThrottle", "limiter_for", "refill_budgets"]
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class PrincipalRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         principal = request.user
-        if getattr(principal, "is_api_key", False):
+        if is_api_key(principal):
             ident = f"key-{principal.pk}"
         elif principal.is_authenticated:
             ident = f"user-{principal.pk}"

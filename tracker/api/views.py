@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tracker import exports, models, observations, permissions, trade, workflow
+from tracker.actors import is_api_key
 from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
@@ -125,7 +126,7 @@ class MeetingViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        key_region = getattr(self.principal, "region_id", None) if getattr(self.principal, "is_api_key", 0) else None
+        key_region = getattr(self.principal, "region_id", None) if is_api_key(self.principal) else None
         return queryset.filter(partner_region_id=key_region) if key_region else queryset
 
 
@@ -174,7 +175,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
     def perform_create(self, serializer):
-        if getattr(self.principal, "is_api_key", False):
+        if is_api_key(self.principal):
             raise exceptions.PermissionDenied(_("Partner keys update shared initiatives; they do not create them."))
         owner = serializer.validated_data.get("owner")
         if not permissions.can_change_any_initiative(self.principal):
@@ -189,13 +190,13 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
         }
         if "owner" in changed and not permissions.can_change_any_initiative(self.principal):
             raise exceptions.PermissionDenied(_("Only an administrator can give an initiative to another owner."))
-        if getattr(self.principal, "is_api_key", False) and changed & {"partner_region", "visibility", "owner"}:
+        if is_api_key(self.principal) and changed & {"partner_region", "visibility", "owner"}:
             # A partner may update what is shared with it, not take it out of its own view or give it away.
             raise exceptions.PermissionDenied(_("Partner keys cannot change the region, visibility or owner."))
         super().perform_update(serializer)
 
     def perform_destroy(self, instance):
-        if getattr(self.principal, "is_api_key", False):
+        if is_api_key(self.principal):
             raise exceptions.PermissionDenied(_("Partner keys cannot delete initiatives."))
         super().perform_destroy(instance)
 

@@ -12,6 +12,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tracker.actors import is_api_key
 from tracker.api.serializers import CodeField, StrictFields
 from tracker.api.views import TrackerViewMixin, _both_ways
 from tracker.models import Region, WebhookSubscription
@@ -96,7 +97,7 @@ class WriteKeysOnly(drf.BasePermission):
 
     def has_permission(self, request, view):
         principal = request.user
-        return bool(getattr(principal, "is_api_key", False) and principal.is_active and principal.can_write)
+        return bool(is_api_key(principal) and principal.is_active and principal.can_write)
 
 
 class WebhookViewSet(TrackerViewMixin, viewsets.ModelViewSet):

@@ -15,6 +15,7 @@ import time
 
 from django.utils.functional import SimpleLazyObject, empty
 
+from tracker.actors import is_api_key
 from tracker.context import new_request_id, with_request_id
 
 __all__ = ["HEADER", "RequestIdMiddleware", "principal_label"]
@@ -46,7 +47,7 @@ def principal_label(request):
         principal = request.__dict__.get("user")
         if isinstance(principal, SimpleLazyObject):
             principal = None if principal._wrapped is empty else principal._wrapped
-    if getattr(principal, "is_api_key", False):
+    if is_api_key(principal):
         return f"key:{principal.name}"
     if getattr(principal, "is_authenticated", False):
         return principal.get_username()

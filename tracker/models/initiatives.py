@@ -50,9 +50,6 @@ class InitiativeQuerySet(models.QuerySet):
     def without_overdue(self, today=None):
         return self.exclude(has_overdue_milestone(today))
 
-    def visible_to_partners(self):
-        return self.filter(visibility__in=[Visibility.SHARED, Visibility.PUBLIC])
-
     def tally(self, *fields):
         """How many initiatives have each value of each of `fields` (columns: a foreign key's `_id`), in one
         statement: {field: {value: count}}. A value no initiative has is missing."""

@@ -16,11 +16,13 @@ class StatusUpdateForm(forms.Form):
     health_reason = forms.CharField(
         label=_("Health reason"),
         required=False,
-        max_length=2000,
+        max_length=workflow.HEALTH_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the initiative is at risk or off track."),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=workflow.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, initiative, actor, **kwargs):
