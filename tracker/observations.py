@@ -27,7 +27,7 @@ from tracker.models import Observation, Source
 from tracker.periods import parse_period
 from tracker.retries import retried
 
-__all__ = ["NOTE_MAX_LENGTH", "ObservationRules", "UpsertResult", "upsert_observations"]
+__all__ = ["NOTE_MAX_LENGTH", "ObservationRules", "UpsertResult", "amount", "derived_refusal", "upsert_observations"]
 
 _COMPARED = ("value", "qualifier", "source_id", "note", "is_derived", "formula")
 ROW_FIELDS = frozenset({"period", "value", "qualifier", "source", "note"})  # what one row of a bulk PUT holds
@@ -85,13 +85,18 @@ def _upsert(indicator, wanted, by):
     return result
 
 
+def derived_refusal(observation):
+    """Why a row may not write over `observation`, a derived figure (every door refuses it the same way)."""
+    return _("%(period)s is derived by the formula %(formula)s; change its inputs instead.") % {
+        "period": observation.period,
+        "formula": observation.formula,
+    }
+
+
 def _refuse_overwriting_derived(wanted, existing):
     periods = list(wanted)
     errors = {
-        str(periods.index(period)): {
-            "period": _("%(period)s is derived by the formula %(formula)s; change its inputs instead.")
-            % {"period": period, "formula": existing[period].formula}
-        }
+        str(periods.index(period)): {"period": derived_refusal(existing[period])}
         for period in periods
         if period in existing and existing[period].is_derived
     }
@@ -201,7 +206,7 @@ class ObservationRules:
                 except ValueError as error:
                     errors["period"] = str(error)
         if value.__class__ is not str or not _PLAIN_AMOUNT(value):
-            value = _amount(value)
+            value = amount(value)
             if value is None:
                 errors["value"] = _("Give a number below 10^16 with at most two decimals.")
         if qualifier is None or qualifier == "":
@@ -229,8 +234,9 @@ class ObservationRules:
         return (known, value, qualifier, source_id, note), None
 
 
-def _amount(text):
-    """The general rule for a value: a finite number below 10^16 with at most two decimals, as text."""
+def amount(text):
+    """The general rule for a value: a finite number below 10^16 with at most two decimals, as text (None when
+    the text is no such number)."""
     try:
         value = Decimal(str(text))
     except (InvalidOperation, ValueError):

@@ -5,7 +5,7 @@ bad value becomes a row error naming the column and what to write instead, and t
 only if every row is valid (tracker.admin.importing.TrackerImportExportMixin).
 """
 
-from decimal import InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from import_export import fields, resources, results, widgets
 
 from tracker.choices import Priority, Qualifier, Visibility
 from tracker.models import Area, Initiative, Observation, Region, Source, TradeIndicator
+from tracker.observations import amount, derived_refusal
 from tracker.spreadsheets import separator_hint
 
 __all__ = ["FileError", "InitiativeResource", "ObservationResource"]
@@ -32,12 +33,20 @@ class CodeWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class StrictDecimalWidget(widgets.DecimalWidget):
+class AmountWidget(widgets.DecimalWidget):
+    """An observation's value, by the rule every door applies (tracker.observations.amount)."""
+
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except (InvalidOperation, ValueError):
-            raise ValueError(_("“%(value)s” is not a number; write it like 1234.56.") % {"value": value}) from None
+        if value is None or str(value).strip() == "":
+            return None
+        text = repr(value) if isinstance(value, float) else str(value).strip()  # a spreadsheet's number cell
+        checked = amount(text)
+        if checked is None:
+            raise ValueError(
+                _("“%(value)s” is not a number below 10^16 with at most two decimals; write it like 1234.56.")
+                % {"value": value}
+            )
+        return Decimal(checked)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -63,17 +72,6 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value
-
-
-class StrictBooleanWidget(widgets.BooleanWidget):
-    """Yes or no; blank means no. Anything else is an error rather than a silent “no”."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in self.NULL_VALUES:
-            return False
-        if value in self.TRUE_VALUES or value in self.FALSE_VALUES:
-            return value in self.TRUE_VALUES
-        raise ValueError(_("“%(value)s” is not yes or no; write 1 or 0.") % {"value": value})
 
 
 def _code_field(attribute, model, field):
@@ -121,12 +119,23 @@ class TrackerResource(resources.ModelResource):
 
 class ObservationResource(TrackerResource):
     indicator = _code_field("indicator", TradeIndicator, "code")
-    value = fields.Field(attribute="value", column_name="value", widget=StrictDecimalWidget())
+    value = fields.Field(attribute="value", column_name="value", widget=AmountWidget())
     qualifier = fields.Field(
         attribute="qualifier", column_name="qualifier", widget=ChoiceWidget(Qualifier, Qualifier.EXACT)
     )
-    is_derived = fields.Field(attribute="is_derived", column_name="is_derived", widget=StrictBooleanWidget())
+    # Exported so a file shows which figures are derived, never imported: derived figures follow their inputs
+    # (tracker.derived), and a row for one is refused as the API and the import command refuse it.
+    is_derived = fields.Field(attribute="is_derived", column_name="is_derived", readonly=True)
+    formula = fields.Field(attribute="formula", column_name="formula", readonly=True)
     source = _code_field("source", Source, "key")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        stored = Observation.objects.filter(
+            indicator__code=str(row.get("indicator") or "").strip(), period=str(row.get("period") or "").strip()
+        ).first()
+        if stored is not None and stored.is_derived:
+            raise ValidationError({"period": derived_refusal(stored)})
 
     class Meta:
         model = Observation

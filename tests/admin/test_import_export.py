@@ -74,12 +74,13 @@ def test_a_file_without_the_needed_columns_says_which_are_missing_without_a_trac
         ("indicator", "no-such-series", "no trade indicator with code"),
         ("value", "about 300", "is not a number"),
         ("qualifier", "roughly", "use one of: exact, approx, at_least, at_most"),
-        ("is_derived", "maybe", "is not yes or no"),
+        ("value", "10.005", "at most two decimals"),
+        ("value", "1E1000000", "below 10^16"),
     ],
 )
 def test_observation_row_errors_name_the_field_and_the_fix(column, value, message, turnover, analyst, login):
     row = {"indicator": "by-lip-turnover", "period": "2021", "value": "315000000", "qualifier": "exact"}
-    row |= {"is_derived": "0", column: value}
+    row |= {column: value}
     content = (",".join(row) + "\n" + ",".join(row.values()) + "\n").encode()
 
     preview = _upload(login(analyst), Observation, content)
@@ -134,7 +135,23 @@ def test_observations_import_from_xlsx(turnover, analyst, login):
 
     _import(login(analyst), Observation, content.getvalue(), name="data.xlsx", file_format=XLSX)
 
-    assert dict(turnover.observations.values_list("period", "is_derived")) == {"2020": True, "2021": False}
+    # is_derived and formula are exported, never imported: a file cannot declare a figure derived.
+    assert sorted(turnover.observations.values_list("period", "value", "is_derived")) == [
+        ("2020", Decimal("307317073.17"), False),
+        ("2021", Decimal("315000000.00"), False),
+    ]
+
+
+def test_a_row_for_a_derived_figure_is_refused_as_the_api_refuses_it(turnover, analyst, login):
+    # The admin import took is_derived from the file and wrote over derived values; the API and the command refuse.
+    observation(turnover, 2022, value=Decimal("5"), is_derived=True, formula="[by-lip-turnover@2021] * 2")
+    content = b"indicator,period,value,is_derived\nby-lip-turnover,2022,7,0\n"
+
+    preview = _upload(login(analyst), Observation, content)
+
+    [(_row, errors)] = _row_errors(preview)
+    assert "2022 is derived by the formula [by-lip-turnover@2021] * 2; change its inputs instead." in str(errors)
+    assert turnover.observations.get(period="2022").value == Decimal("5.00")
 
 
 def _export(client, model, resource, file_format=XLSX):
