@@ -93,6 +93,13 @@ def can_change_any_initiative(actor):
     return _is_active_user(actor) and (actor.is_superuser or actor.has_perm("tracker.change_any_initiative"))
 
 
+def can_add_initiative(actor):
+    """Users with the model permission (coordinators create their own), and the system; never a partner key."""
+    if _is_system(actor):
+        return True
+    return _is_active_user(actor) and actor.has_perm("tracker.add_initiative")
+
+
 def can_change_initiative(actor, initiative):
     """The owner with change rights, someone allowed to change any initiative, or a write key it is shared with."""
     if is_api_key(actor):

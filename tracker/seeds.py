@@ -42,7 +42,7 @@ import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from tracker import formulas, workflow
+from tracker import formulas, initiatives, workflow
 from tracker.actors import SystemActor
 from tracker.choices import (
     Flow,
@@ -384,11 +384,17 @@ class _Loader:
 
     def save(self, record, row, outcome):
         try:
-            row.full_clean()
+            if isinstance(row, initiatives.RECORDS):  # an initiative and its parts: through their one door
+                if outcome == "created":
+                    initiatives.save_new(row, by=SEED_ACTOR)
+                else:
+                    initiatives.save_changes(row, by=SEED_ACTOR, expected_version=row.version)
+            else:
+                row.full_clean()
+                row.save()
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             record.fail("record" if field == NON_FIELD_ERRORS else field, " ".join(messages))
-        row.save()
         self.report.count(_plural(type(row)), outcome)
 
     def _refuse_duplicate(self, record, model, key):

@@ -130,11 +130,6 @@ class InitiativeAdmin(TrackerImportExportMixin, TrackedAdmin):
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    def save_model(self, request, obj, form, change):
-        if not change and not permissions.can_change_any_initiative(request.user):
-            obj.owner = request.user
-        super().save_model(request, obj, form, change)
-
     # --- the workflow page -----------------------------------------------------------------------------
 
     def get_urls(self):

@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker import initiatives
 from tracker.errors import StaleVersion
 from tracker.models.base import Cited, Tracked
 
@@ -93,23 +94,54 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
     form = VersionedForm
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            return super().save_model(request, obj, form, change)
+        if change and not form.has_changed():
+            # Only the inlines changed: the record itself gets no new version, history row or event.
+            return
         obj._history_user = request.user  # what SimpleHistoryAdmin.save_model would set
-        obj.save_versioned(form.cleaned_data[SEEN_VERSION])
+        if isinstance(obj, initiatives.RECORDS):
+            if change:
+                initiatives.save_changes(obj, by=request.user, expected_version=form.cleaned_data[SEEN_VERSION])
+            else:
+                initiatives.save_new(obj, by=request.user)
+        elif change:
+            obj.save_versioned(form.cleaned_data[SEEN_VERSION])
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Tracked):
             return super().save_formset(request, form, formset, change)
         seen = {f.instance.pk: f.cleaned_data.get(SEEN_VERSION) for f in formset.initial_forms if f.has_changed()}
         formset.save(commit=False)
+        through_service = issubclass(formset.model, initiatives.RECORDS)
         for obj in formset.deleted_objects:
-            obj.delete()
+            if through_service:
+                initiatives.delete(obj, by=request.user, expected_version=seen.get(obj.pk) or obj.version)
+            else:
+                obj.delete()
         for obj, _changed in formset.changed_objects:
-            obj.save_versioned(seen[obj.pk])
+            if through_service:
+                initiatives.save_changes(obj, by=request.user, expected_version=seen[obj.pk])
+            else:
+                obj.save_versioned(seen[obj.pk])
         for obj in formset.new_objects:
-            obj.save()
+            if through_service:
+                initiatives.save_new(obj, by=request.user)
+            else:
+                obj.save()
         formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        if isinstance(obj, initiatives.RECORDS):
+            initiatives.delete(obj, by=request.user, expected_version=obj.version)
+        else:
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if not issubclass(queryset.model, initiatives.RECORDS):
+            return super().delete_queryset(request, queryset)
+        for obj in queryset:
+            initiatives.delete(obj, by=request.user, expected_version=obj.version)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # StaleVersion leaves the admin's atomic block, which rolls back everything saved so far.

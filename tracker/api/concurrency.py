@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
+from tracker import initiatives
 from tracker.api.errors import PreconditionRequired
 from tracker.errors import StaleVersion
 from tracker.inputs import whole_number
@@ -69,7 +70,7 @@ class VersionedMixin:
         # A conditional DELETE: if anyone saved since `seen` was read, nothing is deleted (412); if another
         # request deleted it meanwhile, this one finds it gone (404), as a request that came later would.
         try:
-            instance.delete_versioned(seen)
+            initiatives.delete(instance, by=self.request.user, expected_version=seen)
         except ObjectDoesNotExist:
             raise Http404 from None
 

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from tracker import models, workflow
+from tracker import initiatives, models, workflow
 from tracker.choices import Health, Qualifier, Status
 
 User = get_user_model()
@@ -121,27 +121,17 @@ class BriefId(IdField):
 
 
 class VersionedSerializer(StrictFields, serializers.ModelSerializer):
-    """Saves an update through `save_versioned`, so a stale write is refused by the database itself."""
+    """Reads and checks the shape of a body; creating and changing the record is tracker.initiatives' (which
+    checks permission, validates, and saves through `save_versioned`, so a stale write is refused)."""
 
     serializer_related_field = IdField
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("expected_version")
-        for field, value in validated_data.items():
-            setattr(instance, field, value)
-        instance.full_clean(exclude=self._clean_exclusions(instance))
-        instance.save_versioned(expected)
-        return instance
+        return initiatives.update(instance, validated_data, by=self.context["request"].user, expected_version=expected)
 
     def create(self, validated_data):
-        instance = self.Meta.model(**validated_data)
-        instance.full_clean(exclude=self._clean_exclusions(instance))
-        instance.save()
-        return instance
-
-    def _clean_exclusions(self, instance):
-        # Uniqueness of the code is checked by the serializer field already; the rest runs here.
-        return ["period_start"]
+        return initiatives.create(self.Meta.model, validated_data, by=self.context["request"].user)
 
 
 class RegionSerializer(serializers.ModelSerializer):

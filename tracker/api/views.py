@@ -174,32 +174,6 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
         page = self.paginate_queryset(queryset)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
-    def perform_create(self, serializer):
-        if is_api_key(self.principal):
-            raise exceptions.PermissionDenied(_("Partner keys update shared initiatives; they do not create them."))
-        owner = serializer.validated_data.get("owner")
-        if not permissions.can_change_any_initiative(self.principal):
-            if owner not in (None, self.principal):
-                raise exceptions.PermissionDenied(_("Only an administrator can create initiatives for others."))
-            serializer.validated_data["owner"] = self.principal
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        changed = {
-            field for field, value in serializer.validated_data.items() if getattr(serializer.instance, field) != value
-        }
-        if "owner" in changed and not permissions.can_change_any_initiative(self.principal):
-            raise exceptions.PermissionDenied(_("Only an administrator can give an initiative to another owner."))
-        if is_api_key(self.principal) and changed & {"partner_region", "visibility", "owner"}:
-            # A partner may update what is shared with it, not take it out of its own view or give it away.
-            raise exceptions.PermissionDenied(_("Partner keys cannot change the region, visibility or owner."))
-        super().perform_update(serializer)
-
-    def perform_destroy(self, instance):
-        if is_api_key(self.principal):
-            raise exceptions.PermissionDenied(_("Partner keys cannot delete initiatives."))
-        super().perform_destroy(instance)
-
     @extend_schema(
         request=serializers.TransitionSerializer,
         responses={201: serializers.StatusUpdateSerializer},
@@ -252,14 +226,6 @@ class InitiativePartViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelView
 
     def may_change(self, principal, part):
         return permissions.can_change_part(principal, part)
-
-    def perform_create(self, serializer):
-        probe = serializer.Meta.model(**{k: v for k, v in serializer.validated_data.items() if k == "initiative"})
-        if not permissions.can_see_initiative(self.principal, probe.initiative):
-            raise exceptions.ValidationError({"initiative": [_("No initiative with this code.")]})
-        if not permissions.can_change_part(self.principal, probe):
-            raise exceptions.PermissionDenied(_("Only the initiative's owner or an administrator can add this."))
-        super().perform_create(serializer)
 
 
 class MilestoneViewSet(InitiativePartViewSet):

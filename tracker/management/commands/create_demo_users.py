@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from tracker import initiatives
 from tracker.actors import SystemActor
 from tracker.context import acting_as
 from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
@@ -69,9 +70,8 @@ class Command(BaseCommand):
     def _give_unowned_initiatives_to_coordinator(self):
         coordinator = get_user_model().objects.get(username="coordinator")
         unowned = seeded_initiatives().filter(owner__isnull=True)
-        for initiative in unowned:
-            initiative.owner = coordinator
-            initiative.save()  # one save each, so each gets its version bump and change-log row
+        for initiative in unowned:  # one change each, with its version, change-log row and event
+            initiatives.update(initiative, {"owner": coordinator}, by=ACTOR, expected_version=initiative.version)
         if unowned:
             self.stdout.write(f"coordinator now owns {len(unowned)} seeded initiative(s).")
 
