@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Local development runs with DEBUG on; production sets its own environment (README, "Operating").
 export DEBUG ?= 1
 
-.PHONY: loadtest faulttest run serve test test-browser lint format migrate seeds users messages clean venv runtime-venv lock upgrade bench backup restore
+.PHONY: loadtest faulttest deliverybench run serve test test-browser lint format migrate seeds users messages clean venv runtime-venv lock upgrade bench backup restore
 
 # The venv holds one of the two locks (README, "Dependencies"): the runtime lock for `make run`, the development
 # lock (runtime + test and lint tools) for the rest. bin/venv checks Python, rebuilds a broken .venv and installs
@@ -94,6 +94,11 @@ loadtest: venv
 
 faulttest: venv
 	$(BIN)/python -m bench.load --fault $(LOAD_ARGS)
+
+# Event delivery under sustained writes (bench/delivery.py, results appended to bench/DELIVERY.md): latency from a
+# change to its webhook arriving on loopback, the task queue's length, nothing lost.
+deliverybench: venv
+	$(BIN)/python -m bench.delivery $(LOAD_ARGS)
 
 # Backups (README, "Backups"): the whole database of DATABASE_URL into BACKUP_DIR (default backups/, git-ignored);
 # prints the file written. `make restore FILE=backups/tracker-….dump` puts one back, asking first unless CONFIRM=yes.

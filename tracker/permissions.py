@@ -22,6 +22,7 @@ __all__ = [
     "can_reopen",
     "can_see_initiative",
     "can_write_observations",
+    "restrict",
     "visible_events",
     "visible_indicators",
     "visible_initiatives",
@@ -54,6 +55,34 @@ def visible_initiatives(actor, queryset):
         return queryset
     queryset = queryset.filter(visibility__in=_PARTNER_VISIBLE)
     return queryset.filter(partner_region_id=actor.region_id) if actor.region_id else queryset
+
+
+def restrict(queryset, actor):
+    """`queryset` narrowed to the rows `actor` may see: the one place where what partners see is applied to a
+    list, by the API's base view (and asked by the admin and the pages, where people see every row).
+
+    Initiatives and what hangs off them (parts, journal): those shared with partners, of the key's region if it
+    has one. Trade series and their figures, and meetings: those of the key's region, if it has one. Events:
+    visible_events.
+    """
+    from tracker.models import Event, Initiative, Meeting, Observation, TradeIndicator
+
+    model = queryset.model
+    if not is_api_key(actor):
+        return queryset
+    if model is Initiative:
+        return visible_initiatives(actor, queryset)
+    if model is TradeIndicator:
+        return visible_indicators(actor, queryset)
+    if model is Observation:
+        return queryset.filter(indicator__in=visible_indicators(actor, TradeIndicator.objects.all()).values("pk"))
+    if model is Event:
+        return visible_events(actor, queryset)
+    if model is Meeting:
+        return queryset.filter(partner_region_id=actor.region_id) if actor.region_id else queryset
+    if any(field.name == "initiative" and field.related_model is Initiative for field in model._meta.fields):
+        return queryset.filter(initiative__in=visible_initiatives(actor, Initiative.objects.all()).values("pk"))
+    return queryset
 
 
 def visible_indicators(actor, queryset):

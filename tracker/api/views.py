@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tracker import exports, models, observations, permissions, trade, workflow
-from tracker.actors import is_api_key
 from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
@@ -67,6 +66,10 @@ class TrackerViewMixin:
     @property
     def principal(self):
         return self.request.user
+
+    def get_queryset(self):
+        # What the principal may see, applied once here for every list and detail (tracker.permissions).
+        return permissions.restrict(super().get_queryset(), self.principal)
 
 
 class ReadOnlyViewSet(TrackerViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -124,11 +127,6 @@ class MeetingViewSet(ReadOnlyViewSet):
     filterset_class = filters.UpdatedSinceFilter
     ordering_keys = {**UPDATED_ORDER, **_both_ways("date", ["date", "id"])}
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        key_region = getattr(self.principal, "region_id", None) if is_api_key(self.principal) else None
-        return queryset.filter(partner_region_id=key_region) if key_region else queryset
-
 
 class IndicatorViewSet(ReadOnlyViewSet):
     queryset = models.TradeIndicator.objects.select_related("reporter", "partner", "commodity")
@@ -136,9 +134,6 @@ class IndicatorViewSet(ReadOnlyViewSet):
     lookup_field = "code"
     filterset_class = filters.IndicatorFilter
     ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
-
-    def get_queryset(self):
-        return permissions.visible_indicators(self.principal, super().get_queryset())
 
 
 class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
@@ -161,8 +156,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     domain_checked_actions = ("transitions",)
 
     def get_queryset(self):
-        queryset = super().get_queryset().annotate(planned_end_key=_planned_end_key())
-        return permissions.visible_initiatives(self.principal, queryset)
+        return super().get_queryset().annotate(planned_end_key=_planned_end_key())
 
     def may_change(self, principal, initiative):
         return permissions.can_change_initiative(principal, initiative)
@@ -170,7 +164,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(permissions.visible_initiatives(self.principal, self.list_rows.all()))
+        queryset = self.filter_queryset(permissions.restrict(self.list_rows.all(), self.principal))
         page = self.paginate_queryset(queryset)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
@@ -212,17 +206,13 @@ class JournalView(TrackerViewMixin, generics.ListAPIView):
     ordering_keys = _both_ways("time", ["created_at", "id"])
 
     def get_queryset(self):
-        visible = permissions.visible_initiatives(self.principal, models.Initiative.objects.all())
+        visible = permissions.restrict(models.Initiative.objects.all(), self.principal)
         initiative = get_object_or_404(visible, code=self.kwargs["code"])
         return models.StatusUpdate.objects.filter(initiative=initiative).select_related("initiative")
 
 
 class InitiativePartViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
     """Milestones, participations and indicator links: visible with their initiative, changed by its owner."""
-
-    def get_queryset(self):
-        visible = permissions.visible_initiatives(self.principal, models.Initiative.objects.all())
-        return super().get_queryset().filter(initiative__in=visible.values("pk"))
 
     def may_change(self, principal, part):
         return permissions.can_change_part(principal, part)
@@ -261,7 +251,7 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
     domain_checked_actions = ("bulk_upsert",)
 
     def get_indicator(self):
-        visible = permissions.visible_indicators(self.principal, models.TradeIndicator.objects.all())
+        visible = permissions.restrict(models.TradeIndicator.objects.all(), self.principal)
         return get_object_or_404(visible.select_related("reporter", "partner"), code=self.kwargs["code"])
 
     def get_queryset(self):
@@ -318,8 +308,7 @@ class ObservationsExportView(TrackerViewMixin, generics.GenericAPIView):
     )
     def get(self, request, *args, **kwargs):
         partner = self._partner(request)
-        indicators = permissions.visible_indicators(self.principal, models.TradeIndicator.objects.all())
-        indicators = indicators.filter(partner=partner)
+        indicators = permissions.restrict(models.TradeIndicator.objects.all(), self.principal).filter(partner=partner)
         flow = request.query_params.get("flow")
         if flow is not None:
             if flow not in Flow.values:
@@ -365,7 +354,7 @@ class ChangesView(TrackerViewMixin, generics.GenericAPIView):
     def get(self, request, *args, **kwargs):
         after = whole_number_parameter(request, "after", 0, 0, 2**62)
         limit = whole_number_parameter(request, "limit", 100, 1, 1000)
-        events = permissions.visible_events(self.principal, models.Event.objects.filter(id__gt=after))
+        events = permissions.restrict(models.Event.objects.filter(id__gt=after), self.principal)
         page = list(events.order_by("id")[:limit])
         cursor = page[-1].pk if page else after
         more = len(page) == limit
