@@ -47,12 +47,12 @@ def main(argv=None):
         _subscribe(server.port, bench, receiver.url)
         with bench.connect() as connection:
             (first_event,) = connection.execute("SELECT coalesce(max(id), 0) FROM tracker_event").fetchone()
-        worker = _start_worker(bench, work)
+        worker = [_start_worker(bench, work) for _ in range(args.workers)]
         result = Run(args, server.port, bench, receiver, first_event).go()
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(30)
+        for process in worker or ():
+            process.terminate()
+            process.wait(30)
         servers.stop_all()
         receiver.stop()
     _report(args, result)
@@ -63,6 +63,7 @@ def _arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=120, help="seconds of writes (default 120)")
     parser.add_argument("--clients", type=int, default=6, help="concurrent writers (default 6)")
+    parser.add_argument("--workers", type=int, default=1, help="task worker processes (default 1)")
     args = parser.parse_args(argv)
     args.db_name = DB_NAME
     return args
@@ -190,7 +191,7 @@ class Run:
             while True:
                 (ready,) = connection.execute(
                     "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY' "
-                    "AND run_after <= now()"
+                    "AND (run_after <= now() OR run_after > now() + interval '100 years')"  # (no run_after: the max)
                 ).fetchone()
                 self.queue_samples.append((round(time.monotonic() - self.started, 1), ready))
                 time.sleep(0.5)
@@ -212,6 +213,7 @@ class Run:
         return {
             "duration": self.args.duration,
             "clients": self.args.clients,
+            "task workers": self.args.workers,
             "writes": self.writes,
             "failed writes": self.failed,
             "events": expected,
@@ -229,7 +231,8 @@ class Run:
 def _report(args, result):
     lines = [f"- {name}: {value}" for name, value in result.items()]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"\n## {stamp}: {args.duration:g} s, {args.clients} writers\n\n" + "\n".join(lines) + "\n"
+    heading = f"## {stamp}: {args.duration:g} s, {args.clients} writers, {args.workers} task worker(s)"
+    text = f"\n{heading}\n\n" + "\n".join(lines) + "\n"
     print(text)
     path = BASE_DIR / "bench" / "DELIVERY.md"
     if not path.exists():

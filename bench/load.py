@@ -61,7 +61,7 @@ def _arguments(argv):
 
 
 def _prepare(bench):
-    db.create_database(DB_NAME)
+    db.create_database(bench.args.db_name)
     bench.manage("migrate", "--no-input", "-v0")
     bench.manage("load_seeds")
     demo = ("--initiatives", "300", "--observations", "20000", "--seed", "1", "--no-progress")

@@ -8,7 +8,7 @@ each task imports its module when it runs.
 
 from django_tasks import task
 
-__all__ = ["announce_disabled_webhook", "deliver_webhook", "dispatch_events", "send_notification"]
+__all__ = ["announce_disabled_webhook", "deliver_webhook", "deliver_webhooks", "dispatch_events", "send_notification"]
 
 
 @task()
@@ -25,6 +25,14 @@ def deliver_webhook(delivery_id):
     from tracker import webhooks
 
     return webhooks.attempt(delivery_id)
+
+
+@task()
+def deliver_webhooks(delivery_ids):
+    """Make the first attempt at each of a subscription's new deliveries, in order (tracker.webhooks.fan_out)."""
+    from tracker import webhooks
+
+    return webhooks.attempt_many(delivery_ids)
 
 
 @task()

@@ -45,6 +45,7 @@ from tracker.safe_urls import UnsafeAddress, resolve
 __all__ = [
     "announce_disabled",
     "attempt",
+    "attempt_many",
     "body_of",
     "fan_out",
     "payload_of",
@@ -57,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 ACTOR = SystemActor("webhook delivery")
 USER_AGENT = "cooperation-tracker-webhooks/1"
+BATCH = 100  # a subscription's new deliveries attempted by one task, in order
 
 # object type → (API detail route, lookup: the event's object key or id)
 _API_DETAIL = {
@@ -153,8 +155,15 @@ def fan_out(events):
             for event_id in wanted.values_list("id", flat=True)
             if (subscription.pk, event_id) not in existing
         ]
-    for delivery in WebhookDelivery.objects.bulk_create(new, batch_size=1000):
-        outbox.enqueue(tasks.deliver_webhook, delivery.pk)
+    created = WebhookDelivery.objects.bulk_create(new, batch_size=1000)
+    # One task per subscription and run of BATCH deliveries, in event order, not one per delivery: a task costs
+    # its own rows and claims, and under sustained writes a task per delivery outran the workers.
+    by_subscription = {}
+    for delivery in created:
+        by_subscription.setdefault(delivery.subscription_id, []).append(delivery.pk)
+    for ids in by_subscription.values():
+        for start in range(0, len(ids), BATCH):
+            outbox.enqueue(tasks.deliver_webhooks, ids[start : start + BATCH])
     return len(new)
 
 
@@ -197,10 +206,18 @@ class Outcome:
         return self.body[: WebhookAttempt.EXCERPT_BYTES].decode("utf-8", errors="replace")
 
 
-def attempt(delivery_id):
+def attempt_many(delivery_ids):
+    """`attempt` each of `delivery_ids` in turn (a subscription's new deliveries, in event order). No watchdog
+    task each: if this worker dies, the deliveries it had not finished are overdue within a lease, and the
+    outbox's sweep (every dispatch, and `manage.py dispatch_events` from cron) queues them again."""
+    attempted = [attempt(delivery_id, watchdog=False) for delivery_id in delivery_ids]
+    return {"attempted": sum(1 for result in attempted if result["attempted"])}
+
+
+def attempt(delivery_id, watchdog=True):
     """One attempt at delivery `delivery_id` if it is due (else nothing): claim it, POST it, record the answer.
     Returns a short summary for the task result."""
-    delivery = _claim(delivery_id)
+    delivery = _claim(delivery_id, watchdog)
     if delivery is None:
         return {"attempted": False}
     body = body_of(delivery)
@@ -213,9 +230,10 @@ def _lease():
     return max(settings.TASK_LEASE, 3 * settings.WEBHOOK_TIMEOUT)
 
 
-def _claim(delivery_id):
+def _claim(delivery_id, watchdog=True):
     """Lock the delivery, check it is due and still wanted, and hold it for a lease (with a watchdog task for
-    when the lease ends, in case this worker dies); the delivery with its subscription and event, or None."""
+    when the lease ends, in case this worker dies, unless the sweep is to be the watchdog); the delivery with its
+    subscription and event, or None."""
     now = timezone.now()
     with transaction.atomic(), acting_as(ACTOR):
         delivery = (
@@ -234,7 +252,8 @@ def _claim(delivery_id):
             return None
         delivery.next_attempt_at = outbox.lease_end(now, _lease())
         delivery.save(update_fields=["next_attempt_at"])
-        outbox.enqueue(tasks.deliver_webhook, delivery.pk, run_after=delivery.next_attempt_at)
+        if watchdog:
+            outbox.enqueue(tasks.deliver_webhook, delivery.pk, run_after=delivery.next_attempt_at)
     return delivery
 
 
