@@ -218,7 +218,7 @@ class Run:
             "failed writes": self.failed,
             "events": expected,
             "delivered": len(self.receiver.received),
-            "lost": lost,
+            "undelivered 120 s after the writes": lost,
             "p50 s": round(p50, 3),
             "p99 s": round(p99, 3),
             "max s": round(latencies[-1], 3) if latencies else 0.0,

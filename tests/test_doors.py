@@ -3,10 +3,12 @@ the same history rows. The doors: the API, the admin (change forms, inlines, del
 the admin's CSV import. (tracker.initiatives and tracker.observations are the services behind them.)"""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
@@ -130,20 +132,20 @@ def figure(db):
     return made
 
 
-def _figure_by_api(analyst, client):
+def _figure_by_api(analyst, client, tmp_path):
     response = user_client(analyst).put(
         "/api/v1/indicators/by-lip-exports/observations/", [{"period": "2021", "value": "150"}], format="json"
     )
     assert response.status_code == 200, response.content
 
 
-def _figure_by_admin_form(analyst, client):
+def _figure_by_admin_form(analyst, client, tmp_path):
     client.force_login(analyst)
     url = admin_url(TradeIndicator, "change", TradeIndicator.objects.get(code="by-lip-exports").pk)
     assert client.post(url, form_data(client.get(url)) | {"observations-0-value": "150"}).status_code == 302
 
 
-def _figure_by_admin_import(analyst, client):
+def _figure_by_admin_import(analyst, client, tmp_path):
     client.force_login(analyst)
     upload = SimpleUploadedFile("f.csv", b"indicator,period,value\nby-lip-exports,2021,150\n")
     preview = client.post(admin_url(Observation, "import"), {"resource": "0", "format": "0", "import_file": upload})
@@ -151,11 +153,19 @@ def _figure_by_admin_import(analyst, client):
     assert client.post(admin_url(Observation, "process_import"), confirm).status_code == 302
 
 
+def _figure_by_command(analyst, client, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text("indicator,period,value\nby-lip-exports,2021,150\n", encoding="utf-8")
+    call_command("import_observations", str(path), "--no-progress", stdout=io.StringIO())
+
+
 @pytest.mark.parametrize(
-    "door", [_figure_by_api, _figure_by_admin_form, _figure_by_admin_import], ids=["api", "admin-form", "admin-import"]
+    "door",
+    [_figure_by_api, _figure_by_admin_form, _figure_by_admin_import, _figure_by_command],
+    ids=["api", "admin-form", "admin-import", "command"],
 )
-def test_a_figure_changed(door, figure, analyst, client):
-    door(analyst, client)
+def test_a_figure_changed(door, figure, analyst, client, tmp_path):
+    door(analyst, client, tmp_path)
 
     assert record_of(figure) == ([("observation.updated", "by-lip-exports@2021")], [2])
     assert Observation.objects.get(pk=figure.pk).value == Decimal("150.00")

@@ -149,7 +149,7 @@ def test_every_change_has_a_history_row_naming_the_command(monthly, write_csv):
     assert latest.history_type == "~" and latest.value == Decimal("21.00")
 
 
-def test_one_event_per_indicator_whose_figures_changed_not_one_per_row(monthly, quarterly, write_csv):
+def test_a_file_of_up_to_a_bulk_puts_size_is_announced_per_figure_as_the_api_does(monthly, quarterly, write_csv):
     factories.TradeIndicatorFactory(code="untouched", frequency=Frequency.YEAR)
     Observation.objects.create(indicator=quarterly, period="2022-Q1", value=Decimal("1.00"))
     Observation.objects.create(indicator=monthly, period=MONTHS[0], value=Decimal("1.00"))
@@ -159,9 +159,23 @@ def test_one_event_per_indicator_whose_figures_changed_not_one_per_row(monthly, 
 
     run(write_csv(rows))
 
+    events = list(Event.objects.order_by("pk"))
+    assert [(e.name, e.object_key) for e in events] == [
+        ("observation.updated", f"by-lip-exports-month@{MONTHS[0]}")
+    ] + [("observation.created", f"by-lip-exports-month@{month}") for month in MONTHS[1:50]]
+    assert {(e.actor_name, e.partner_region_id) for e in events} == {("import_observations", monthly.partner_id)}
+
+
+def test_a_larger_file_is_announced_per_indicator_with_the_counts(monthly, quarterly, write_csv, settings):
+    settings.API_MAX_BULK_OBSERVATIONS = 40
+    Observation.objects.create(indicator=monthly, period=MONTHS[0], value=Decimal("1.00"))
+    Event.objects.all().delete()
+
+    run(write_csv([["by-lip-exports-month", month, "5", "", "", ""] for month in MONTHS[:50]]))
+
     events = list(Event.objects.all())
-    assert [(e.name, e.object_key, e.actor_name, e.partner_region_id) for e in events] == [
-        ("tradeindicator.updated", "by-lip-exports-month", "import_observations", monthly.partner_id)
+    assert [(e.name, e.object_key, e.actor_name) for e in events] == [
+        ("tradeindicator.updated", "by-lip-exports-month", "import_observations")
     ]
     assert events[0].data == {"version": 1, "observations": {"created": 49, "updated": 1}, "source": "import"}
 

@@ -139,7 +139,11 @@ def test_the_xlsx_limit_does_not_limit_csv(three_initiatives, client, admin_user
     settings.EXPORT_MAX_XLSX_ROWS = 2
     client.force_login(admin_user)
 
-    assert client.get(reverse("initiative-list") + "?export=csv").status_code == 200
+    response = client.get(reverse("initiative-list") + "?export=csv")
+
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["item-0", "item-1", "item-2"]
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,7 +156,7 @@ def import_observations(path, *, skip_invalid=False, rejects_path=None, progress
             report.updated = sum(updated for _indicator, _created, updated in counts)
             report.unchanged = staged - refused_lines - report.created - report.updated
             report.indicators = len(counts)
-            _record_events(counts, actor)
+            _record_events(counts, actor, now)
             recompute_derived([indicator for indicator, _created, _updated in counts], by=actor)
             staging.drop()
     return report
@@ -560,8 +561,27 @@ def _write_rejects(path, header, report, errors_by_line):
 # --- events -----------------------------------------------------------------------------------------------------
 
 
-def _record_events(counts, actor):
-    """One `tradeindicator.updated` event per indicator whose figures changed, saying how many."""
+def _record_events(counts, actor, now):
+    """The events of the figures that changed, by the rule every door follows (docs/webhooks.md): one
+    `observation.created` / `observation.updated` each, as the API's bulk PUT and the admin write them, for up to
+    API_MAX_BULK_OBSERVATIONS changed figures (the most one PUT can carry); a larger import, which only this
+    command can make, is announced as one `tradeindicator.updated` per indicator with the counts instead of
+    flooding partners' webhooks with a delivery per figure."""
+    if sum(created + updated for _indicator, created, updated in counts) <= settings.API_MAX_BULK_OBSERVATIONS:
+        changed = (
+            Observation.objects.filter(indicator_id__in=[indicator for indicator, _c, _u in counts], updated_at=now)
+            .select_related("indicator")
+            .order_by("indicator_id", "period_start")
+        )
+        events.record_many(
+            [
+                events.event_for(
+                    o, events.Action.CREATED if o.created_at == now else events.Action.UPDATED, actor=actor
+                )
+                for o in changed
+            ]
+        )
+        return
     for offset in range(0, len(counts), 1000):
         chunk = counts[offset : offset + 1000]
         indicators = TradeIndicator.objects.in_bulk([indicator_id for indicator_id, _c, _u in chunk])

@@ -44,7 +44,7 @@ from tracker import tasks
 from tracker.models import DispatchCursor, Event
 from tracker.models.events import lock_event_order
 
-__all__ = ["DispatchReport", "backoff", "dispatch", "enqueue", "sweep", "wake_dispatcher"]
+__all__ = ["DispatchReport", "backoff", "dispatch", "enqueue", "keep_watch", "sweep", "wake_dispatcher"]
 
 BATCH_SIZE = 500
 
@@ -137,12 +137,48 @@ def dispatch(batch_size=BATCH_SIZE):
     _wait_for_writers()
     position = _cursor_position() or 0
     if Event.objects.filter(id__gt=position).exists():
-        # If this worker dies mid-batch its transaction rolls back; this later run picks the batch up again.
-        enqueue(tasks.dispatch_events, run_after=lease_end(timezone.now()))
+        # If this worker dies mid-batch its transaction rolls back; the watch picks the batch up again.
+        keep_watch()
         while _dispatch_batch(batch_size, report) == batch_size:
             pass
     report.requeued = sweep()
+    if _work_in_flight():
+        keep_watch()
     return report
+
+
+def keep_watch():
+    """Make sure one dispatch is due a lease from now (none is queued if one is already waiting for its time).
+
+    It is the watchdog of all the work in flight: the dispatch run that queued it, the deliveries and emails
+    whose tasks are running. If the worker doing any of it dies, that dispatch fans out the events again (the
+    cursor did not move) and its sweep queues the overdue deliveries and emails again; while work is still in
+    flight it keeps one more watch. One waiting watch at a time, however much work: a copy per run or per
+    delivery (as before) swamped the queue a lease into sustained writes (bench/DELIVERY.md)."""
+    backend = tasks.dispatch_events.get_backend()
+    if not backend.supports_defer:
+        return
+    now = timezone.now()
+    if _joins_transaction(backend) and (
+        DBTaskResult.objects.filter(
+            task_path=tasks.dispatch_events.module_path,
+            status="READY",
+            run_after__gt=now,
+            run_after__lt=now + datetime.timedelta(days=365),  # (a task without run_after has the latest date)
+        ).exists()
+    ):
+        return
+    enqueue(tasks.dispatch_events, run_after=lease_end(now))
+
+
+def _work_in_flight():
+    from tracker.choices import DeliveryStatus, NotificationStatus
+    from tracker.models import Notification, WebhookDelivery
+
+    return (
+        WebhookDelivery.objects.filter(status__in=DeliveryStatus.open()).exists()
+        or Notification.objects.filter(status=NotificationStatus.PENDING).exists()
+    )
 
 
 def _dispatch_batch(batch_size, report):

@@ -208,8 +208,9 @@ class Outcome:
 
 def attempt_many(delivery_ids):
     """`attempt` each of `delivery_ids` in turn (a subscription's new deliveries, in event order). No watchdog
-    task each: if this worker dies, the deliveries it had not finished are overdue within a lease, and the
-    outbox's sweep (every dispatch, and `manage.py dispatch_events` from cron) queues them again."""
+    task of its own: the outbox's watch (`outbox.keep_watch`) queues again whatever this worker had not finished
+    if it dies."""
+    outbox.keep_watch()
     attempted = [attempt(delivery_id, watchdog=False) for delivery_id in delivery_ids]
     return {"attempted": sum(1 for result in attempted if result["attempted"])}
 

@@ -286,3 +286,24 @@ def test_https_checks_the_certificate_against_the_host_name_not_the_address(
     assert [request.headers["Host"] for request in https_receiver.requests] == [
         https_receiver.url.split("/")[2]
     ]  # the Host header names the host, though the connection went to the address it resolved to
+
+
+def test_new_deliveries_go_out_in_event_order_a_task_per_hundred_without_a_watchdog_each(
+    subscribe, receiver, shared_initiative
+):
+    # A task (and a watchdog task) per delivery outran the workers under sustained writes: 22,619 tasks queued.
+    from django_tasks_db.models import DBTaskResult
+
+    subscribe(events=["milestone.created"])
+    made = [factories.MilestoneFactory(initiative=shared_initiative, title=f"step {n}") for n in range(250)]
+    DBTaskResult.objects.all().delete()
+    outbox.dispatch()
+
+    batches = DBTaskResult.objects.filter(task_path="tracker.tasks.deliver_webhooks")
+    assert sorted(len(result.args_kwargs["args"][0]) for result in batches) == [50, 100, 100]
+    run_worker()
+
+    keys = [request.json["object"]["code"] for request in receiver.requests]
+    assert keys == [f"shared-lipetsk#{milestone.pk}" for milestone in made]
+    assert not DBTaskResult.objects.filter(task_path="tracker.tasks.deliver_webhook").exists()
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}

@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests import factories
 from tests.notifications import run_worker
-from tracker import outbox, workflow
+from tracker import outbox, webhooks, workflow
 from tracker.choices import Status
 from tracker.models import DispatchCursor, Event, Notification, Watch, WebhookDelivery
 
@@ -150,3 +150,18 @@ def test_work_whose_task_was_lost_is_queued_again_by_the_sweep(subscribe, receiv
     assert outbox.sweep() == 1
     run_worker()
     assert len(receiver.requests) == 1
+
+
+def test_one_watch_waits_whatever_the_work_in_flight(subscribe, shared_initiative):
+    # A watchdog copy per dispatch run and per batch of deliveries came due together a lease into sustained
+    # writes and swamped the queue (bench/DELIVERY.md); now one dispatch waits a lease ahead, while work is open.
+    subscribe(events=["*"])
+    future = DBTaskResult.objects.filter(task_path=DISPATCH, status="READY").exclude(
+        pk__in=DBTaskResult.objects.ready().values("pk")
+    )
+    for number in range(3):
+        factories.MilestoneFactory(initiative=shared_initiative, title=f"step {number}")
+        outbox.dispatch()
+        webhooks.attempt_many(list(WebhookDelivery.objects.values_list("pk", flat=True)))
+
+    assert future.count() == 1
