@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -6,6 +8,8 @@ from django.utils import timezone, translation
 from tests import factories
 from tracker.actors import SystemActor
 from tracker.api.throttling import refill_budgets
+from tracker.choices import RegionKind
+from tracker.models import ApiKey
 
 
 def pytest_configure(config):
@@ -74,3 +78,26 @@ def initiative(owner):
 @pytest.fixture
 def system():
     return SystemActor("test")
+
+
+@pytest.fixture
+def make_key(db):
+    """make_key(name=None, *, write=False, region=None, **fields) -> (ApiKey, token)."""
+    numbers = itertools.count(1)
+
+    def make(name=None, *, write=False, region=None, **fields):
+        return ApiKey.issue(name or f"partner-{next(numbers)}", can_write=write, region=region, **fields)
+
+    return make
+
+
+@pytest.fixture
+def partner_region(db):
+    """Lipetsk Oblast, the partner region of the first case."""
+    return factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast", kind=RegionKind.SUBDIVISION)
+
+
+@pytest.fixture
+def other_region(db):
+    """Voronezh Oblast: a partner region that the tests' keys, initiatives or figures are not of."""
+    return factories.RegionFactory(code="RU-VOR", name="Voronezh Oblast", kind=RegionKind.SUBDIVISION)

@@ -129,7 +129,7 @@ URL = [
 
 # --- the API ----------------------------------------------------------------------------------------------------
 
-# name: (who, method, url, valid body, sends If-Match). Urls are formatted with the world's ids.
+# name: (who, method, url, valid body, sends If-Match). Urls are formatted with the every_endpoint's ids.
 ENDPOINTS = {
     "initiative-create": (
         "admin",
@@ -273,7 +273,7 @@ ACCEPTED = [
 
 
 @pytest.fixture
-def world(settings):
+def every_endpoint(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the webhook URLs name loopback, which needs no DNS
     admin = factories.superuser()
     owner = factories.coordinator("owner")
@@ -305,30 +305,30 @@ def encode(body):
     return text.replace(json.dumps(HUGE), "1e400").replace(json.dumps(NEGATIVE_HUGE), "-1e400")
 
 
-def send(world, endpoint, body=None, *, raw=None):
+def send(every_endpoint, endpoint, body=None, *, raw=None):
     who, method, url, valid, versioned = ENDPOINTS[endpoint]
-    url = url.format(**world["ids"])
-    headers = {"HTTP_IF_MATCH": _etag(world, url)} if versioned else {}
-    data = raw if raw is not None else encode(_ids(world, valid) if body is None else body)
-    return world[who].generic(method.upper(), url, data, content_type="application/json", **headers)
+    url = url.format(**every_endpoint["ids"])
+    headers = {"HTTP_IF_MATCH": _etag(every_endpoint, url)} if versioned else {}
+    data = raw if raw is not None else encode(_ids(every_endpoint, valid) if body is None else body)
+    return every_endpoint[who].generic(method.upper(), url, data, content_type="application/json", **headers)
 
 
-def _etag(world, url):
-    return world["admin"].get(url)["ETag"]
+def _etag(every_endpoint, url):
+    return every_endpoint["admin"].get(url)["ETag"]
 
 
-def _ids(world, body):
-    """The valid body with "{organisation}"-style placeholders replaced by the world's ids."""
+def _ids(every_endpoint, body):
+    """The valid body with "{organisation}"-style placeholders replaced by the every_endpoint's ids."""
     if isinstance(body, list):
-        return [_ids(world, row) for row in body]
+        return [_ids(every_endpoint, row) for row in body]
     return {
-        name: world["ids"][value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
+        name: every_endpoint["ids"][value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
         for name, value in body.items()
     }
 
 
-def with_value(world, endpoint, field, value):
-    valid = _ids(world, ENDPOINTS[endpoint][3])
+def with_value(every_endpoint, endpoint, field, value):
+    valid = _ids(every_endpoint, ENDPOINTS[endpoint][3])
     if isinstance(valid, list):
         return [{**valid[0], field: value}]
     return {**valid, field: value}
@@ -364,28 +364,28 @@ def assert_refused(response, field=None, status=400):
     return body
 
 
-def test_the_valid_bodies_are_accepted(world):
+def test_the_valid_bodies_are_accepted(every_endpoint):
     """The corpus below changes one field of these: they must be good to begin with."""
     for endpoint in ENDPOINTS:
-        response = send(world, endpoint)
+        response = send(every_endpoint, endpoint)
         assert response.status_code in (200, 201), (endpoint, response.content)
 
 
 @pytest.mark.parametrize(("endpoint", "field", "value"), REFUSED)
-def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_stored(world, endpoint, field, value):
+def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_stored(every_endpoint, endpoint, field, value):
     before = snapshot()
 
-    response = send(world, endpoint, with_value(world, endpoint, field, value))
+    response = send(every_endpoint, endpoint, with_value(every_endpoint, endpoint, field, value))
 
     assert_refused(response, field)
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_an_unknown_field_is_refused_by_name(world, endpoint):
+def test_an_unknown_field_is_refused_by_name(every_endpoint, endpoint):
     before = snapshot()
 
-    response = send(world, endpoint, with_value(world, endpoint, "colour", "red"))
+    response = send(every_endpoint, endpoint, with_value(every_endpoint, endpoint, "colour", "red"))
 
     body = assert_refused(response, "colour")
     assert "colour" in body["detail"]
@@ -406,22 +406,22 @@ def test_an_unknown_field_is_refused_by_name(world, endpoint):
         pytest.param("[" * 100_000 + "]" * 100_000, id="deeply-nested"),
     ],
 )
-def test_a_body_that_is_not_the_expected_json_is_a_400(world, endpoint, raw):
+def test_a_body_that_is_not_the_expected_json_is_a_400(every_endpoint, endpoint, raw):
     before = snapshot()
 
-    response = send(world, endpoint, raw=raw)
+    response = send(every_endpoint, endpoint, raw=raw)
 
     assert_refused(response)
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_a_list_for_an_object_or_an_object_for_a_list_is_a_400(world, endpoint):
-    valid = _ids(world, ENDPOINTS[endpoint][3])
+def test_a_list_for_an_object_or_an_object_for_a_list_is_a_400(every_endpoint, endpoint):
+    valid = _ids(every_endpoint, ENDPOINTS[endpoint][3])
     wrong = {"rows": valid} if isinstance(valid, list) else [valid]
     before = snapshot()
 
-    response = send(world, endpoint, wrong)
+    response = send(every_endpoint, endpoint, wrong)
 
     assert_refused(response, "non_field_errors")
     assert snapshot() == before
@@ -431,10 +431,10 @@ def test_a_list_for_an_object_or_an_object_for_a_list_is_a_400(world, endpoint):
     "key",
     [pytest.param("period\x00", id="nul"), pytest.param(LONG, id="100k-chars"), pytest.param(SCRIPT, id="html")],
 )
-def test_a_bulk_row_with_an_odd_key_is_refused_by_row_and_key(world, key):
+def test_a_bulk_row_with_an_odd_key_is_refused_by_row_and_key(every_endpoint, key):
     before = snapshot()
 
-    response = send(world, "observations", [{"period": "2022", "value": "1", key: "x"}])
+    response = send(every_endpoint, "observations", [{"period": "2022", "value": "1", key: "x"}])
 
     body = assert_refused(response)
     assert list(body["errors"]["rows"]["0"]) == [key]
@@ -442,8 +442,8 @@ def test_a_bulk_row_with_an_odd_key_is_refused_by_row_and_key(world, key):
 
 
 @pytest.mark.parametrize(("endpoint", "field", "value"), ACCEPTED, ids=[f"{e}-{f}" for e, f, _ in ACCEPTED])
-def test_odd_but_legitimate_text_is_stored_as_sent(world, endpoint, field, value):
-    response = send(world, endpoint, with_value(world, endpoint, field, value))
+def test_odd_but_legitimate_text_is_stored_as_sent(every_endpoint, endpoint, field, value):
+    response = send(every_endpoint, endpoint, with_value(every_endpoint, endpoint, field, value))
 
     assert response.status_code in (200, 201), response.content[:2000]
     assert value in _stored_texts(endpoint, field)
@@ -461,12 +461,12 @@ def _stored_texts(endpoint, field):
     return set(model.objects.values_list(field, flat=True))
 
 
-def test_markup_stored_through_the_api_is_shown_escaped_on_the_pages(world, client):
-    send(world, "initiative-patch", {"title": SCRIPT, "summary": TEMPLATE})
-    send(world, "milestone-patch", {"title": SCRIPT, "responsible_person": SCRIPT})
-    send(world, "transition", {"to": "under_study", "note": SCRIPT})
-    send(world, "indicator-link-patch", {"rationale": SCRIPT})
-    client.force_login(world["user"])
+def test_markup_stored_through_the_api_is_shown_escaped_on_the_pages(every_endpoint, client):
+    send(every_endpoint, "initiative-patch", {"title": SCRIPT, "summary": TEMPLATE})
+    send(every_endpoint, "milestone-patch", {"title": SCRIPT, "responsible_person": SCRIPT})
+    send(every_endpoint, "transition", {"to": "under_study", "note": SCRIPT})
+    send(every_endpoint, "indicator-link-patch", {"rationale": SCRIPT})
+    client.force_login(every_endpoint["user"])
 
     pages = [
         reverse("initiative-detail", args=["shared-one"]),
@@ -483,9 +483,9 @@ def test_markup_stored_through_the_api_is_shown_escaped_on_the_pages(world, clie
     assert TEMPLATE in client.get(pages[0]).content.decode()  # shown as typed, never evaluated
 
 
-def test_an_initiative_csv_export_neutralises_a_formula(world, client):
-    send(world, "initiative-patch", {"title": "=HYPERLINK(1)"})
-    client.force_login(world["user"])
+def test_an_initiative_csv_export_neutralises_a_formula(every_endpoint, client):
+    send(every_endpoint, "initiative-patch", {"title": "=HYPERLINK(1)"})
+    client.force_login(every_endpoint["user"])
 
     response = client.get(reverse("initiative-list") + "?export=csv")
 
@@ -530,8 +530,8 @@ API_QUERIES = [
 
 
 @pytest.mark.parametrize(("url", "parameter"), API_QUERIES, ids=[f"{u[8:60]}" for u, _ in API_QUERIES])
-def test_a_bad_query_parameter_is_a_400_naming_it(world, url, parameter):
-    response = world["admin"].get(url)
+def test_a_bad_query_parameter_is_a_400_naming_it(every_endpoint, url, parameter):
+    response = every_endpoint["admin"].get(url)
 
     assert_refused(response, parameter)
 
@@ -545,10 +545,10 @@ def test_a_bad_query_parameter_is_a_400_naming_it(world, url, parameter):
         pytest.param('"1\x00"', id="nul"),
     ],
 )
-def test_a_bad_if_match_is_refused_not_a_500(world, header):
+def test_a_bad_if_match_is_refused_not_a_500(every_endpoint, header):
     before = snapshot()
 
-    response = world["admin"].patch(
+    response = every_endpoint["admin"].patch(
         "/api/v1/initiatives/shared-one/", {"title": "x"}, format="json", HTTP_IF_MATCH=header
     )
 
@@ -564,7 +564,7 @@ def test_a_bad_if_match_is_refused_not_a_500(world, header):
         pytest.param(SQL, id="sql"),
     ],
 )
-def test_a_bad_api_key_is_a_401(world, api_client, token):
+def test_a_bad_api_key_is_a_401(every_endpoint, api_client, token):
     response = api_client.get("/api/v1/initiatives/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert_refused(response, status=401)
@@ -579,8 +579,8 @@ def api_client():
 
 
 @pytest.fixture
-def owner_client(world, client):
-    client.force_login(world["owner"])
+def owner_client(every_endpoint, client):
+    client.force_login(every_endpoint["owner"])
     return client
 
 
@@ -628,7 +628,7 @@ FORM_CASES = [
 @pytest.mark.parametrize(
     ("form", "field", "value"), [pytest.param(f, n, v, id=f"{f}-{n}-{label}") for f, n, label, v in FORM_CASES]
 )
-def test_a_bad_form_value_is_refused_naming_its_field(world, owner_client, form, field, value):
+def test_a_bad_form_value_is_refused_naming_its_field(every_endpoint, owner_client, form, field, value):
     url, data = {
         "status": (reverse("initiative-status", args=["shared-one"]), _status_form),
         "milestone": (reverse("milestone-add", args=["shared-one"]), _milestone_form),
@@ -646,7 +646,7 @@ def test_a_bad_form_value_is_refused_naming_its_field(world, owner_client, form,
     assert snapshot() == before
 
 
-def test_a_stale_version_of_absurd_size_is_a_stale_copy(world, owner_client):
+def test_a_stale_version_of_absurd_size_is_a_stale_copy(every_endpoint, owner_client):
     before = snapshot()
 
     response = owner_client.post(reverse("initiative-status", args=["shared-one"]), _status_form(version=10**30))
@@ -656,7 +656,7 @@ def test_a_stale_version_of_absurd_size_is_a_stale_copy(world, owner_client):
 
 
 @pytest.mark.parametrize("value", [SCRIPT, SQL, TEMPLATE])
-def test_a_milestone_title_with_markup_is_saved_and_shown_escaped(world, owner_client, value):
+def test_a_milestone_title_with_markup_is_saved_and_shown_escaped(every_endpoint, owner_client, value):
     response = owner_client.post(reverse("milestone-add", args=["shared-one"]), _milestone_form(title=value))
 
     assert response.status_code == 302
@@ -678,8 +678,8 @@ def test_a_milestone_title_with_markup_is_saved_and_shown_escaped(world, owner_c
         pytest.param(str(10**30), id="10**30"),
     ],
 )
-def test_ticking_a_milestone_with_a_bad_version_changes_nothing(world, owner_client, version):
-    url = reverse("milestone-done", args=["shared-one", world["ids"]["milestone"]])
+def test_ticking_a_milestone_with_a_bad_version_changes_nothing(every_endpoint, owner_client, version):
+    url = reverse("milestone-done", args=["shared-one", every_endpoint["ids"]["milestone"]])
     before = snapshot()
 
     response = owner_client.post(url, {"version": version})
@@ -689,7 +689,7 @@ def test_ticking_a_milestone_with_a_bad_version_changes_nothing(world, owner_cli
 
 
 @pytest.mark.parametrize("value", [NUL, LONG, SQL, "", "2"])
-def test_watching_with_an_odd_value_is_no_500(world, owner_client, value):
+def test_watching_with_an_odd_value_is_no_500(every_endpoint, owner_client, value):
     response = owner_client.post(reverse("initiative-watch", args=["shared-one"]), {"watch": value})
 
     assert response.status_code == (400 if "\x00" in value else 302)
@@ -707,7 +707,7 @@ def test_watching_with_an_odd_value_is_no_500(world, owner_client, value):
     ],
 )
 @pytest.mark.parametrize("login", ["login", "admin:login"])
-def test_a_bad_login_is_refused_and_shown_escaped(world, client, login, username, password):
+def test_a_bad_login_is_refused_and_shown_escaped(every_endpoint, client, login, username, password):
     response = client.post(reverse(login), {"username": username, "password": password})
 
     assert response.status_code in (200, 400), response.status_code
@@ -744,8 +744,8 @@ PAGE_QUERIES = [
 
 
 @pytest.mark.parametrize(("name", "query", "status"), PAGE_QUERIES, ids=[f"{n}-{q[:30]}" for n, q, _ in PAGE_QUERIES])
-def test_a_bad_page_parameter_is_refused_or_ignored_never_a_500(world, client, name, query, status):
-    client.force_login(world["user"])
+def test_a_bad_page_parameter_is_refused_or_ignored_never_a_500(every_endpoint, client, name, query, status):
+    client.force_login(every_endpoint["user"])
     url = reverse(name, args=["yearly"]) if name == "indicator-detail" else reverse(name)
 
     response = client.get(f"{url}?{query}")
@@ -753,8 +753,8 @@ def test_a_bad_page_parameter_is_refused_or_ignored_never_a_500(world, client, n
     assert response.status_code == status, response.content[:2000]
 
 
-def test_a_nul_in_a_parameter_name_is_refused_too(world, client):
-    client.force_login(world["user"])
+def test_a_nul_in_a_parameter_name_is_refused_too(every_endpoint, client):
+    client.force_login(every_endpoint["user"])
 
     response = client.get(reverse("initiative-list") + "?q%00=x")
 
@@ -765,8 +765,8 @@ def test_a_nul_in_a_parameter_name_is_refused_too(world, client):
 
 
 @pytest.fixture
-def admin_client(world, client):
-    client.force_login(world["user"])
+def admin_client(every_endpoint, client):
+    client.force_login(every_endpoint["user"])
     return client
 
 
@@ -780,7 +780,7 @@ def admin_client(world, client):
         pytest.param("priority", str(10**30), id="priority-10**30"),
     ],
 )
-def test_the_admin_form_refuses_a_bad_value_naming_its_field(world, admin_client, field, value):
+def test_the_admin_form_refuses_a_bad_value_naming_its_field(every_endpoint, admin_client, field, value):
     data = {
         "code": "from-admin",
         "title": "From the admin",
@@ -839,7 +839,9 @@ IMPORTS = [
 
 
 @pytest.mark.parametrize(("model", "name", "file_format", "content"), IMPORTS, ids=[f"{m}-{n}" for m, n, *_ in IMPORTS])
-def test_a_malformed_import_file_is_refused_and_writes_nothing(world, admin_client, model, name, file_format, content):
+def test_a_malformed_import_file_is_refused_and_writes_nothing(
+    every_endpoint, admin_client, model, name, file_format, content
+):
     before = snapshot()
 
     response = admin_client.post(

@@ -1,42 +1,18 @@
 """The cast of the API tests: a partner region and another one, a shared and an internal initiative there, and
 API keys (read, write, write-but-restricted to one region) with clients that send them."""
 
-import itertools
-
 import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import key_client, user_client
-from tracker.choices import RegionKind, Visibility
-from tracker.models import ApiKey
+from tracker.choices import Visibility
 
 
 @pytest.fixture
 def api_client():
     """An anonymous client; call `.credentials(...)` or `.force_authenticate(...)` to become someone."""
     return APIClient()
-
-
-@pytest.fixture
-def make_key(db):
-    """make_key(name=None, *, write=False, region=None, **fields) -> (ApiKey, token)."""
-    numbers = itertools.count(1)
-
-    def make(name=None, *, write=False, region=None, **fields):
-        return ApiKey.issue(name or f"partner-{next(numbers)}", can_write=write, region=region, **fields)
-
-    return make
-
-
-@pytest.fixture
-def partner_region(db):
-    return factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast", kind=RegionKind.SUBDIVISION)
-
-
-@pytest.fixture
-def other_region(db):
-    return factories.RegionFactory(code="RU-VOR", name="Voronezh Oblast", kind=RegionKind.SUBDIVISION)
 
 
 @pytest.fixture

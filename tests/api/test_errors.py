@@ -12,7 +12,7 @@ HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture
-def world(shared_initiative, make_key):
+def error_cast(shared_initiative, make_key):
     """A shared initiative and keys: read-only and read-write."""
     return {
         "read": key_client(make_key("reader")[1]),
@@ -48,9 +48,9 @@ ERRORS = [
     ids=[case[0] for case in ERRORS],
 )
 def test_every_error_is_a_problem_document_whatever_the_accept_header(
-    world, api_client, accept, who, method, url, body, extra, status
+    error_cast, api_client, accept, who, method, url, body, extra, status
 ):
-    client = api_client if who == "anonymous" else world[who]
+    client = api_client if who == "anonymous" else error_cast[who]
     headers = {"HTTP_ACCEPT": accept} if accept else {}
     headers.update(extra)
 
@@ -65,8 +65,8 @@ def test_every_error_is_a_problem_document_whatever_the_accept_header(
     assert b"<html" not in response.content.lower()
 
 
-def test_validation_errors_are_keyed_by_field(world):
-    response = world["write"].post(
+def test_validation_errors_are_keyed_by_field(error_cast):
+    response = error_cast["write"].post(
         "/api/v1/milestones/", {"initiative": "shared-one", "due_date": "someday"}, format="json"
     )
 
@@ -77,13 +77,13 @@ def test_validation_errors_are_keyed_by_field(world):
     assert body["detail"].split(":")[0] in body["errors"]
 
 
-def test_a_model_check_comes_back_like_a_serializer_error(world):
+def test_a_model_check_comes_back_like_a_serializer_error(error_cast):
     """A constraint spanning fields (a done milestone needs its date) is keyed `non_field_errors`, as DRF keys
     errors about the whole body, with the same problem type and title."""
-    url = f"/api/v1/milestones/{world['milestone'].pk}/"
-    serializer_error = world["write"].post("/api/v1/milestones/", {}, format="json")
+    url = f"/api/v1/milestones/{error_cast['milestone'].pk}/"
+    serializer_error = error_cast["write"].post("/api/v1/milestones/", {}, format="json")
 
-    response = world["write"].patch(url, {"state": "done"}, format="json", HTTP_IF_MATCH='"1"')
+    response = error_cast["write"].patch(url, {"state": "done"}, format="json", HTTP_IF_MATCH='"1"')
 
     body = assert_problem(response, 400)
     assert list(body["errors"]) == ["non_field_errors"]
@@ -91,8 +91,8 @@ def test_a_model_check_comes_back_like_a_serializer_error(world):
     assert (body["type"], body["title"]) == (serializer_error.json()["type"], serializer_error.json()["title"])
 
 
-def test_malformed_json_body_is_a_400_problem(world):
-    response = world["write"].generic(
+def test_malformed_json_body_is_a_400_problem(error_cast):
+    response = error_cast["write"].generic(
         "POST", "/api/v1/milestones/", b'{"initiative": "shared-one", ', content_type="application/json"
     )
 
@@ -111,16 +111,18 @@ def test_unknown_key_and_wrong_secret_get_identical_401_answers(make_key, api_cl
     assert unknown["WWW-Authenticate"] == wrong["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
-def test_unknown_transition_target_is_a_400_naming_to(world):
-    response = world["write"].post("/api/v1/initiatives/shared-one/transitions/", {"to": "flying"}, format="json")
+def test_unknown_transition_target_is_a_400_naming_to(error_cast):
+    response = error_cast["write"].post("/api/v1/initiatives/shared-one/transitions/", {"to": "flying"}, format="json")
 
     body = assert_problem(response, 400)
     assert list(body["errors"]) == ["to"]
     assert body["detail"].startswith("to:")
 
 
-def test_disallowed_transition_is_a_409_listing_the_allowed_targets(world, shared_initiative):
-    response = world["write"].post("/api/v1/initiatives/shared-one/transitions/", {"to": "completed"}, format="json")
+def test_disallowed_transition_is_a_409_listing_the_allowed_targets(error_cast, shared_initiative):
+    response = error_cast["write"].post(
+        "/api/v1/initiatives/shared-one/transitions/", {"to": "completed"}, format="json"
+    )
 
     body = assert_problem(response, 409)
     assert body["type"].endswith("/transition-not-allowed")
@@ -156,9 +158,9 @@ def test_too_many_requests_get_429_with_retry_after(make_key):
         "/api/v1/indicators/by-lip/observations/",
     ],
 )
-def test_updated_since_takes_any_offset_and_refuses_a_time_without_a_utc_equivalent(world, url):
+def test_updated_since_takes_any_offset_and_refuses_a_time_without_a_utc_equivalent(error_cast, url):
     factories.ObservationFactory(indicator=factories.TradeIndicatorFactory(code="by-lip"), period="2022")
-    reader = world["read"]
+    reader = error_cast["read"]
 
     far_offset = reader.get(url, {"updated_since": "2020-01-01T00:00:00-19:38"})
     off_the_calendar = reader.get(url, {"updated_since": "0001-01-01T00:00:00+05:00"})

@@ -1,7 +1,6 @@
 """The cast of the notification tests: a real HTTP receiver on loopback, partner regions, initiatives shared
 and internal, API keys and their webhook subscriptions."""
 
-import itertools
 import shutil
 import ssl
 import subprocess
@@ -11,8 +10,8 @@ import pytest
 
 from tests import factories
 from tests.notifications import QuietServer, Receiver, receiver_handler
-from tracker.choices import RegionKind, Visibility
-from tracker.models import ApiKey, WebhookSubscription
+from tracker.choices import Visibility
+from tracker.models import WebhookSubscription
 
 
 @pytest.fixture
@@ -38,31 +37,10 @@ def _webhook_settings(settings):
 
 
 @pytest.fixture
-def lipetsk(db):
-    return factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast", kind=RegionKind.SUBDIVISION)
-
-
-@pytest.fixture
-def voronezh(db):
-    return factories.RegionFactory(code="RU-VOR", name="Voronezh Oblast", kind=RegionKind.SUBDIVISION)
-
-
-@pytest.fixture
-def shared_initiative(owner, lipetsk):
+def shared_initiative(owner, partner_region):
     return factories.InitiativeFactory(
-        code="shared-lipetsk", owner=owner, partner_region=lipetsk, visibility=Visibility.SHARED
+        code="shared-lipetsk", owner=owner, partner_region=partner_region, visibility=Visibility.SHARED
     )
-
-
-@pytest.fixture
-def make_key(db):
-    """make_key(name=None, *, write=True, region=None, **fields) -> ApiKey."""
-    numbers = itertools.count(1)
-
-    def make(name=None, *, write=True, region=None, **fields):
-        return ApiKey.issue(name or f"partner-{next(numbers)}", can_write=write, region=region, **fields)[0]
-
-    return make
 
 
 @pytest.fixture
@@ -72,7 +50,7 @@ def subscribe(make_key, receiver):
 
     def make(key=None, *, events=("*",), **fields):
         fields.setdefault("url", receiver.url)
-        return WebhookSubscription.objects.create(api_key=key or make_key(), events=list(events), **fields)
+        return WebhookSubscription.objects.create(api_key=key or make_key(write=True)[0], events=list(events), **fields)
 
     return make
 

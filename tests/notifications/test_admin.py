@@ -18,7 +18,7 @@ def _messages(response):
 
 
 def test_an_administrator_adds_a_subscription_and_sees_its_secret_once(client, admin_user, make_key, receiver):
-    key = make_key("lipetsk-mirror")
+    key = make_key("lipetsk-mirror", write=True)[0]
     client.force_login(admin_user)
 
     response = client.post(
@@ -42,7 +42,7 @@ def test_a_private_address_is_refused_in_the_admin_too(client, admin_user, make_
 
     response = client.post(
         reverse("admin:tracker_webhooksubscription_add"),
-        {"api_key": make_key().pk, "url": "http://10.0.0.5/hook", "events": ["*"], "max_failures": 8},
+        {"api_key": make_key(write=True)[0].pk, "url": "http://10.0.0.5/hook", "events": ["*"], "max_failures": 8},
     )
 
     assert response.status_code == 200 and "public addresses" in response.content.decode()

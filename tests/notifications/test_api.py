@@ -87,9 +87,9 @@ def test_unknown_or_malformed_events_are_refused(writer, receiver, events):
 
 
 def test_a_regional_key_subscribes_only_to_its_region(receiver):
-    lipetsk = factories.RegionFactory(code="RU-LIP")
+    partner_region = factories.RegionFactory(code="RU-LIP")
     factories.RegionFactory(code="RU-VOR")
-    client = key_client(ApiKey.issue("lipetsk", can_write=True, region=lipetsk)[1])
+    client = key_client(ApiKey.issue("lipetsk", can_write=True, region=partner_region)[1])
 
     assert_problem(_create(client, receiver, region="RU-VOR"), 400)
     assert _create(client, receiver, region="RU-LIP").status_code == 201

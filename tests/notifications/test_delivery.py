@@ -81,7 +81,7 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_one_success_after_two_re
 def test_a_receiver_that_always_fails_gets_the_subscription_disabled_and_its_owner_told(
     subscribe, make_key, receiver, shared_initiative, owner, admin_user
 ):
-    key = make_key(created_by=admin_user)
+    key = make_key(created_by=admin_user, write=True)[0]
     subscription = subscribe(key, events=["initiative.*"], max_failures=3)
     receiver.default = (500, b"down")
     workflow.transition(shared_initiative, Status.UNDER_STUDY, by=owner)
