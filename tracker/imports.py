@@ -297,11 +297,13 @@ def _read_rows(file, reader, header, rules, indicators, staging, spool, report, 
             batch.append((line, indicator[0], text, start, value, qualifier, source_id, note))
             if len(batch) == BATCH:
                 write(batch)
+                staging.indicators.update({entry[1] for entry in batch})
                 staged += BATCH
                 batch = []
                 progress.reading(file.buffer.tell(), rows)
         if batch:
             write(batch)
+            staging.indicators.update({entry[1] for entry in batch})
             staged += len(batch)
     staging.repeats_checked = grouped
     report.rows = rows
@@ -352,6 +354,7 @@ class _Staging:
         self.cursor = connection.cursor()
         self.postgres = connection.vendor == "postgresql"
         self.repeats_checked = False  # True when reading found every repeated (indicator, period) already
+        self.indicators = set()  # ids of the indicators with staged rows
         if self.postgres:
             # Room for the hash join and sort of a million rows in memory rather than in batches on disk.
             self.cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -432,10 +435,9 @@ class _Staging:
 
         Returns [(indicator id, created, updated)] for every indicator with a change.
         """
-        # The same lock the API's bulk PUT takes (tracker.observations.lock_figures), for every indicator of the
+        # The same lock the API's bulk PUT takes (tracker.locks.lock_figures), for every indicator of the
         # file: imports and PUTs of one indicator's figures go one at a time instead of deadlocking.
-        self.cursor.execute("SELECT DISTINCT indicator_id FROM import_stage")
-        lock_figures([indicator_id for (indicator_id,) in self.cursor.fetchall()])
+        lock_figures(self.indicators)
         if not self.postgres:
             now = connection.ops.adapt_datetimefield_value(now)
         parameters = {"now": now, "actor": actor_name, "reason": reason}
