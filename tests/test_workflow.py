@@ -236,3 +236,17 @@ def test_the_domain_holds_the_one_length_limit_of_reasons_and_notes(initiative, 
     assert f"Keep this to {limit} characters" in refused.value.message_dict[field][0]
     initiative.refresh_from_db()
     assert (initiative.health, initiative.version) == (Health.NOT_ASSESSED, 1)
+
+
+def test_health_changes_only_through_the_workflow(initiative):
+    # README said the workflow is "the only way a status or health changes"; only the status was guarded.
+    initiative.health, initiative.health_reason = Health.OFF_TRACK, "said nowhere"
+    with pytest.raises(StatusChangeRefused, match="Health changes only through"):
+        initiative.save()
+
+    stored = Initiative.objects.get(pk=initiative.pk)
+    assert (stored.health, stored.health_reason, stored.journal.count()) == (Health.NOT_ASSESSED, "", 0)
+    deferred = Initiative.objects.defer("health").get(pk=initiative.pk)
+    deferred.health_reason = "said nowhere"
+    with pytest.raises(StatusChangeRefused):
+        deferred.save()

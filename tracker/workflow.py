@@ -183,3 +183,4 @@ def _copy_state(source, target):
         setattr(target, field, getattr(source, field))
     target.updated_at = source.updated_at
     target._stored_status = source.status
+    target._stored_health = (source.health, source.health_reason)

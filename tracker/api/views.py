@@ -1,4 +1,6 @@
-"""API v1 views. Each viewset names its queryset, serializer, filters and orderings; rules live in the domain."""
+"""API v1 views. Each viewset names its queryset, serializer, filters and orderings. What a principal may see is
+applied once, in the base view (permissions.restrict); writes go through the domain services (tracker.initiatives,
+tracker.workflow, tracker.observations), which hold the rules."""
 
 import datetime
 

@@ -87,8 +87,8 @@ class InitiativeQuerySet(models.QuerySet):
 class Initiative(Tracked, Cited):
     """A cooperation initiative, from the idea raised at a meeting to its completion.
 
-    `status` changes only through `tracker.workflow`; saving a changed status any other way raises
-    StatusChangeRefused, so no interface can skip the journal.
+    `status` and `health` (with its reason) change only through `tracker.workflow`; saving a changed status or
+    health any other way raises StatusChangeRefused, so no interface can skip the journal.
     """
 
     code = models.SlugField(
@@ -170,6 +170,8 @@ class Initiative(Tracked, Cited):
         instance = super().from_db(db, field_names, values)
         if "status" in instance.__dict__:
             instance._stored_status = instance.status
+        if "health" in instance.__dict__ and "health_reason" in instance.__dict__:
+            instance._stored_health = (instance.health, instance.health_reason)
         if "visibility" in instance.__dict__:
             instance._stored_visibility = instance.visibility
         if "partner_region_id" in instance.__dict__:
@@ -187,6 +189,7 @@ class Initiative(Tracked, Cited):
                 # Partners restricted to the old region must hear that it left them, so their mirror drops it.
                 events.record(self, events.Action.UPDATED, {"moved_from_region": moved_from}, scope=(moved_from, True))
         self._stored_status = self.status
+        self._stored_health = (self.health, self.health_reason)
         self._stored_visibility = self.visibility
         self._stored_region_id = self.partner_region_id
         self._workflow_transition = False
@@ -203,6 +206,11 @@ class Initiative(Tracked, Cited):
             stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
         if self.status != stored:
             raise StatusChangeRefused("Status changes only through tracker.workflow.transition().")
+        stored_health = getattr(self, "_stored_health", None)
+        if stored_health is None:  # loaded with health deferred: ask the database
+            stored_health = type(self)._base_manager.filter(pk=self.pk).values_list("health", "health_reason").first()
+        if stored_health is not None and (self.health, self.health_reason) != tuple(stored_health):
+            raise StatusChangeRefused("Health changes only through tracker.workflow.change_health() or transition().")
 
     def get_absolute_url(self):
         return reverse("admin:tracker_initiative_change", args=[self.pk])
