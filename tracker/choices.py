@@ -106,6 +106,11 @@ class Visibility(models.TextChoices):
     SHARED = "shared", _("Shared with partner")
     PUBLIC = "public", _("Public")
 
+    @classmethod
+    def seen_by_partners(cls):
+        """The visibilities that partners' API keys see (the one statement of it)."""
+        return (cls.SHARED, cls.PUBLIC)
+
 
 class ParticipationRole(models.IntegerChoices):
     """IATI OrganisationRole codes."""

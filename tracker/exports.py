@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tracker.choices import Health, Priority, Status, Visibility
 from tracker.errors import ExportTooLarge
+from tracker.imports import COLUMNS
 from tracker.spreadsheets import BOM, guarded, guarded_sql
 
 __all__ = [
@@ -137,7 +138,7 @@ def observations_response(indicator, observations):
 
 
 # The columns of `import_observations`, so an export can be edited and imported back.
-OBSERVATION_COLUMNS = ("indicator", "period", "value", "qualifier", "source", "note")
+OBSERVATION_COLUMNS = COLUMNS
 _BLOCK = 256 * 1024
 
 

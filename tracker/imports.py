@@ -35,7 +35,7 @@ from tracker.derived import recompute_derived
 from tracker.errors import DomainError
 from tracker.locks import lock_figures
 from tracker.models import Observation, Source, TradeIndicator
-from tracker.observations import ObservationRules
+from tracker.observations import COMPARED, ObservationRules
 from tracker.spreadsheets import decimal_point, delimiter_of, separator_hint
 
 __all__ = [
@@ -318,8 +318,7 @@ HISTORY = Observation.history.model._meta.db_table
 # The row as staged: validated, with the indicator's id, the period's first day and the source's id.
 _STAGE_COLUMNS = "line, indicator_id, period, period_start, value, qualifier, source_id, note"
 # The fields compared to decide whether a row changed, as the API's bulk upsert does, and their new values.
-_COMPARED = ("value", "qualifier", "source_id", "note", "is_derived", "formula")
-_NEW = {name: f"s.{name}" for name in _COMPARED} | {"is_derived": "FALSE", "formula": "''"}  # never derived
+_NEW = {name: f"s.{name}" for name in COMPARED} | {"is_derived": "FALSE", "formula": "''"}  # never derived
 
 
 def _differs(old, new, distinct):
@@ -477,15 +476,15 @@ class _Staging:
         known = {"indicator_id": "s.indicator_id", "period": "s.period", "period_start": "s.period_start"}
         known |= _NEW | {"created_at": "%(now)s", "updated_at": "%(now)s", "version": "1"}
         columns, expressions = _columns(Observation, known, parameters)
-        current = [f"{OBSERVATIONS}.{name}" for name in _COMPARED]
-        excluded = [f"excluded.{name}" for name in _COMPARED]
+        current = [f"{OBSERVATIONS}.{name}" for name in COMPARED]
+        excluded = [f"excluded.{name}" for name in COMPARED]
         return (
             f"INSERT INTO {OBSERVATIONS} ({columns}) SELECT {expressions} "
             f"FROM import_stage s LEFT JOIN {OBSERVATIONS} o "
             "ON o.indicator_id = s.indicator_id AND o.period = s.period "
-            f"WHERE o.id IS NULL OR {_differs([f'o.{name}' for name in _COMPARED], _NEW.values(), distinct)} "
+            f"WHERE o.id IS NULL OR {_differs([f'o.{name}' for name in COMPARED], _NEW.values(), distinct)} "
             f"ON CONFLICT (indicator_id, period) DO UPDATE SET "
-            f"{', '.join(f'{name} = excluded.{name}' for name in _COMPARED)}, "
+            f"{', '.join(f'{name} = excluded.{name}' for name in COMPARED)}, "
             f"version = {OBSERVATIONS}.version + 1, updated_at = excluded.updated_at "
             f"WHERE {_differs(current, excluded, distinct)}"
         )

@@ -27,9 +27,18 @@ from tracker.models import Observation, Source
 from tracker.periods import parse_period
 from tracker.retries import retried
 
-__all__ = ["NOTE_MAX_LENGTH", "ObservationRules", "UpsertResult", "amount", "derived_refusal", "upsert_observations"]
+__all__ = [
+    "COMPARED",
+    "NOTE_MAX_LENGTH",
+    "ObservationRules",
+    "UpsertResult",
+    "amount",
+    "derived_refusal",
+    "upsert_observations",
+]
 
-_COMPARED = ("value", "qualifier", "source_id", "note", "is_derived", "formula")
+# The fields compared to decide whether a row changed (the import command's SQL compares the same ones).
+COMPARED = ("value", "qualifier", "source_id", "note", "is_derived", "formula")
 ROW_FIELDS = frozenset({"period", "value", "qualifier", "source", "note"})  # what one row of a bulk PUT holds
 
 
@@ -74,7 +83,7 @@ def _upsert(indicator, wanted, by):
         if to_update:
             for observation in to_update:
                 observation.updated_at = now
-            fields = [*(f.removesuffix("_id") for f in _COMPARED), "version", "updated_at"]
+            fields = [*(f.removesuffix("_id") for f in COMPARED), "version", "updated_at"]
             bulk_update_with_history(to_update, Observation, fields, batch_size=1000, **history)
         events.record_many(
             [events.event_for(o, events.Action.CREATED, actor=by) for o in to_create]

@@ -31,7 +31,7 @@ __all__ = [
 COORDINATORS = "Coordinators"
 ANALYSTS = "Analysts"
 VIEWERS = "Viewers"
-_PARTNER_VISIBLE = (Visibility.SHARED, Visibility.PUBLIC)
+_PARTNER_VISIBLE = Visibility.seen_by_partners()
 
 
 def _is_system(actor):

@@ -217,10 +217,10 @@ class Initiative(Tracked, Cited):
 
     @property
     def is_shared(self):
-        return self.visibility in (Visibility.SHARED, Visibility.PUBLIC)
+        return self.visibility in Visibility.seen_by_partners()
 
     def _was_shared(self):
-        return getattr(self, "_stored_visibility", None) in (Visibility.SHARED, Visibility.PUBLIC)
+        return getattr(self, "_stored_visibility", None) in Visibility.seen_by_partners()
 
     def event_scope(self):
         # An initiative withdrawn from partners still tells them once, so their mirror can drop it.
