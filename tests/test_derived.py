@@ -27,20 +27,13 @@ def figures(db):
     }
     for name, value in (("exports", "100"), ("turnover", "300")):
         Observation.objects.create(indicator=series[name], period="2021", value=Decimal(value))
-    Observation.objects.create(
-        indicator=series["imports"],
-        period="2021",
-        value=Decimal("200"),
-        is_derived=True,
-        formula="[by-lip-turnover@2021] - [by-lip-exports@2021]",
-    )
-    Observation.objects.create(
-        indicator=series["balance"],
-        period="2021",
-        value=Decimal("-100"),
-        is_derived=True,
-        formula="[by-lip-exports@2021] - [by-lip-imports@2021]",
-    )
+    for name, value, formula in (
+        ("imports", "200", "[by-lip-turnover@2021] - [by-lip-exports@2021]"),
+        ("balance", "-100", "[by-lip-exports@2021] - [by-lip-imports@2021]"),
+    ):
+        Observation.objects.create(
+            indicator=series[name], period="2021", value=Decimal(value), is_derived=True, formula=formula
+        )
     Event.objects.all().delete()
     return series
 

@@ -20,7 +20,7 @@ from tracker.context import current_actor
 from tracker.locks import lock_figures
 from tracker.models import Observation, TradeIndicator
 
-__all__ = ["recompute_derived"]
+__all__ = ["evaluate", "recompute_derived"]
 
 _CENT = Decimal("0.01")
 
@@ -84,9 +84,12 @@ def _in_dependency_order(observations):
     return ordered
 
 
-def _recompute(observation, pending):
-    """Set the observation's value and qualifier from its inputs (as stored, or as computed earlier in this pass:
-    `pending`); True if either changed."""
+def evaluate(formula, pending=None):
+    """(value rounded to cents, {reference: qualifier of that input}) of `formula` over the stored observations,
+    or over `pending` ({pk: (pk, value, qualifier)}) for those computed but not yet saved. Raises
+    formulas.FormulaError (UnknownReference for a missing input) or ArithmeticError. The seed loader and the
+    recomputation here both evaluate through it."""
+    pending = pending or {}
     qualifiers = {}
 
     def stored(reference):
@@ -101,8 +104,14 @@ def _recompute(observation, pending):
         qualifiers[reference] = qualifier
         return value
 
+    return formulas.evaluate(formula, stored).quantize(_CENT, rounding=ROUND_HALF_UP), qualifiers
+
+
+def _recompute(observation, pending):
+    """Set the observation's value and qualifier from its inputs (as stored, or as computed earlier in this pass:
+    `pending`); True if either changed."""
     try:
-        value = formulas.evaluate(observation.formula, stored).quantize(_CENT, rounding=ROUND_HALF_UP)
+        value, qualifiers = evaluate(observation.formula, pending)
     except (formulas.FormulaError, ArithmeticError):
         return False
     qualifier = observation.qualifier

@@ -136,14 +136,15 @@ def dispatch(batch_size=BATCH_SIZE):
     report = DispatchReport()
     _wait_for_writers()
     position = _cursor_position() or 0
-    if Event.objects.filter(id__gt=position).exists():
-        # If this worker dies mid-batch its transaction rolls back; the watch picks the batch up again.
+    events_waiting = Event.objects.filter(id__gt=position).exists()
+    if events_waiting or _work_in_flight():
+        # Before the work: if this worker dies mid-batch its transaction rolls back, and the watch picks the
+        # batch up again (and the deliveries it creates, which are then in flight).
         keep_watch()
+    if events_waiting:
         while _dispatch_batch(batch_size, report) == batch_size:
             pass
     report.requeued = sweep()
-    if _work_in_flight():
-        keep_watch()
     return report
 
 

@@ -35,14 +35,14 @@ How a load works, and why:
 import datetime
 import hashlib
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from tracker import formulas, initiatives, workflow
+from tracker import derived, formulas, initiatives, workflow
 from tracker.actors import SystemActor
 from tracker.choices import (
     Flow,
@@ -92,7 +92,6 @@ SECTIONS = (
     "key_commodities",
     "initiatives",
 )
-CENT = Decimal("0.01")
 # The statuses a seed may start an initiative at: the main path, which the workflow walks one step at a time.
 MAIN_PATH = [Status.PROPOSED, Status.UNDER_STUDY, Status.AGREED, Status.IN_PROGRESS, Status.COMPLETED]
 MEETING_LINKS = "meeting–initiative links"
@@ -578,26 +577,12 @@ class _Loader:
 
     def compute(self, record, formula):
         """The formula's value from the stored observations it refers to, rounded to cents, and their qualifiers."""
-        qualifiers = {}
-
-        def stored(reference):
-            row = (
-                Observation.objects.filter(indicator__code=reference.indicator, period=reference.period)
-                .values_list("value", "qualifier")
-                .first()
-            )
-            if row is None:
-                raise LookupError(reference)
-            qualifiers[reference] = row[1]
-            return row[0]
-
         try:
-            value = formulas.evaluate(formula, stored)
+            return derived.evaluate(formula)
         except formulas.UnknownReference as error:
             record.fail("formula", f"{error} Add that observation to the seeds first.")
         except formulas.FormulaError as error:
             record.fail("formula", str(error))
-        return value.quantize(CENT, rounding=ROUND_HALF_UP), qualifiers
 
     def derived_qualifier(self, record, input_qualifiers):
         inexact = sorted(str(reference) for reference, q in input_qualifiers.items() if q != Qualifier.EXACT)

@@ -98,50 +98,29 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
             # Only the inlines changed: the record itself gets no new version, history row or event.
             return
         obj._history_user = request.user  # what SimpleHistoryAdmin.save_model would set
-        if isinstance(obj, initiatives.RECORDS):
-            if change:
-                initiatives.save_changes(obj, by=request.user, expected_version=form.cleaned_data[SEEN_VERSION])
-            else:
-                initiatives.save_new(obj, by=request.user)
-        elif change:
-            obj.save_versioned(form.cleaned_data[SEEN_VERSION])
-        else:
-            super().save_model(request, obj, form, change)
+        _save(obj, request.user, form.cleaned_data[SEEN_VERSION] if change else None)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Tracked):
             return super().save_formset(request, form, formset, change)
         seen = {f.instance.pk: f.cleaned_data.get(SEEN_VERSION) for f in formset.initial_forms if f.has_changed()}
         formset.save(commit=False)
-        through_service = issubclass(formset.model, initiatives.RECORDS)
         for obj in formset.deleted_objects:
-            if through_service:
-                initiatives.delete(obj, by=request.user, expected_version=seen.get(obj.pk) or obj.version)
-            else:
-                obj.delete()
+            _delete(obj, request.user, seen.get(obj.pk) or obj.version)
         for obj, _changed in formset.changed_objects:
-            if through_service:
-                initiatives.save_changes(obj, by=request.user, expected_version=seen[obj.pk])
-            else:
-                obj.save_versioned(seen[obj.pk])
+            _save(obj, request.user, seen[obj.pk])
         for obj in formset.new_objects:
-            if through_service:
-                initiatives.save_new(obj, by=request.user)
-            else:
-                obj.save()
+            _save(obj, request.user, None)
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        if isinstance(obj, initiatives.RECORDS):
-            initiatives.delete(obj, by=request.user, expected_version=obj.version)
-        else:
-            super().delete_model(request, obj)
+        _delete(obj, request.user, obj.version)
 
     def delete_queryset(self, request, queryset):
         if not issubclass(queryset.model, initiatives.RECORDS):
             return super().delete_queryset(request, queryset)
         for obj in queryset:
-            initiatives.delete(obj, by=request.user, expected_version=obj.version)
+            _delete(obj, request.user, obj.version)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # StaleVersion leaves the admin's atomic block, which rolls back everything saved so far.
@@ -161,6 +140,27 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
         queryset = super().get_queryset(request)
         related = self.get_list_select_related(request)
         return queryset.select_related(*related) if isinstance(related, list | tuple) and related else queryset
+
+
+def _save(obj, user, expected_version):
+    """Save a new (`expected_version` None) or changed record: an initiative and its parts through their one door
+    (tracker.initiatives), any other record through its own versioned save."""
+    if isinstance(obj, initiatives.RECORDS):
+        if expected_version is None:
+            initiatives.save_new(obj, by=user)
+        else:
+            initiatives.save_changes(obj, by=user, expected_version=expected_version)
+    elif expected_version is None:
+        obj.save()
+    else:
+        obj.save_versioned(expected_version)
+
+
+def _delete(obj, user, expected_version):
+    if isinstance(obj, initiatives.RECORDS):
+        initiatives.delete(obj, by=user, expected_version=expected_version)
+    else:
+        obj.delete()
 
 
 class TrackedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
