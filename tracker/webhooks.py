@@ -233,8 +233,8 @@ def _lease():
 
 def _claim(delivery_id, watchdog=True):
     """Lock the delivery, check it is due and still wanted, and hold it for a lease (with a watchdog task for
-    when the lease ends, in case this worker dies, unless the sweep is to be the watchdog); the delivery with its
-    subscription and event, or None."""
+    when the lease ends, in case this worker dies, unless the outbox's watch is to be the watchdog); the delivery
+    with its subscription and event, or None."""
     now = timezone.now()
     with transaction.atomic(), acting_as(ACTOR):
         delivery = (
