@@ -22,8 +22,8 @@ def main():
     except ImproperlyConfigured as error:
         # A missing or bad variable: its message names it and says what to do; a traceback would only bury it.
         sys.exit(f"Refusing to start: {error}")
-    from tracker.commandline import run
-    from tracker.context import new_request_id, set_process_request_id
+    from tracker.domain.context import new_request_id, set_process_request_id
+    from tracker.ops.commandline import run
 
     # What a command changes is logged and stored under one id ("cmd-…"), as a request's is under its own.
     set_process_request_id(new_request_id("cmd"))

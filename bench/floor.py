@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import orjson
 import psycopg
 
-from tracker.choices import Status  # plain enums: importing them needs no Django settings
+from tracker.domain.choices import Status  # plain enums: importing them needs no Django settings
 
 _IATI = {status.value: status.iati_code for status in Status}
 _SHARED = ["shared", "public"]

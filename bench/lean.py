@@ -11,7 +11,7 @@ import orjson
 from django.http import HttpResponse
 
 from tracker.api.fast import INITIATIVE_FIELDS, initiative_rows
-from tracker.choices import Visibility
+from tracker.domain.choices import Visibility
 from tracker.models import Initiative
 
 __all__ = ["initiatives"]

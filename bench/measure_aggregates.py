@@ -20,9 +20,9 @@ def measure_aggregates(ctx, app):
     if partner is None:
         return [skipped("Aggregates", "no commodity-level series in the demo data")]
     try:
-        from tracker.trade import summary_statements
+        from tracker.domain.trade import summary_statements
     except ImportError:
-        return [skipped(what, "endpoint missing: no tracker.trade.summary_statements", "p50 ≤ 3× SQL")]
+        return [skipped(what, "endpoint missing: no tracker.domain.trade.summary_statements", "p50 ≤ 3× SQL")]
     url = f"{app.url}/api/v1/regions/{partner}/trade/?year={year}"
     status, _headers, body = get(url, ctx.auth_headers)
     if status == 404:

@@ -53,7 +53,7 @@ def _copy_to(ctx, statement, params):
 
 def _statement(observations_csv_statement, partner_id):
     """(sql, params) of the export for this partner: the agreed observations_csv_statement(partner_id), or,
-    while tracker.exports takes the view's queryset instead, that queryset built as the view builds it for a key
+    while tracker.data.exports takes the view's queryset instead, that queryset built as the view builds it for a key
     that sees every indicator."""
     try:
         return observations_csv_statement(partner_id)
@@ -73,10 +73,10 @@ def measure_export(ctx, server):
     partner, partner_id = ctx.targets["export_partner"], ctx.targets["export_partner_id"]
     what = f"Export `/api/v1/observations.csv?partner={partner}`"
     try:
-        from tracker.exports import observations_csv_statement
+        from tracker.data.exports import observations_csv_statement
     except ImportError:
         return [
-            skipped(what, "endpoint missing: no tracker.exports.observations_csv_statement", "≥ 0.5× COPY"),
+            skipped(what, "endpoint missing: no tracker.data.exports.observations_csv_statement", "≥ 0.5× COPY"),
             skipped("Export worker peak memory", "endpoint missing", "< 150 MB"),
         ]
     try:

@@ -12,8 +12,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from tracker import models, permissions
+from tracker import models
 from tracker.api.auth import BearerKeyAuthentication
+from tracker.domain import permissions
 
 
 class AreaSerializer(serializers.ModelSerializer):

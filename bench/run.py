@@ -163,11 +163,11 @@ METHOD = [
     "milestones and journal entries) for the initiative page.",
     "- **Aggregates:** the demo partner region with the most commodity-level observations, in its fullest "
     "year: sequential GETs on one keep-alive connection (http.client) after 3 warm ones, against running the "
-    "endpoint's own `tracker.trade.summary_statements(partner_id, year)` with psycopg (client-side binding, "
+    "endpoint's own `tracker.domain.trade.summary_statements(partner_id, year)` with psycopg (client-side binding, "
     "like Django) the same number of times. Ratio = p50 of the API ÷ p50 of the SQL.",
     "- **Export:** a partner (XB) made to hold exactly `--export-rows` observations (monthly series inserted "
     "by SQL), streamed from a dedicated gunicorn with 1 worker, read in 64 KB blocks; against "
-    "`COPY (tracker.exports.observations_csv_statement(…)) TO STDOUT WITH (FORMAT csv, HEADER)` through psycopg. "
+    "`COPY (tracker.data.exports.observations_csv_statement(…)) TO STDOUT WITH (FORMAT csv, HEADER)` through psycopg. "
     "Both must give the same number of rows. Peak memory is the worker's VmHWM from /proc/<pid>/status after "
     "the export (the worker pid from /proc/<master>/task/*/children; the worker served one small export first).",
     "- **Import:** a CSV of `--import-rows` observations for fresh monthly series of a bench partner (XI), so "

@@ -330,12 +330,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "tracker.choices.Status",
-        "HealthEnum": "tracker.choices.Health",
+        "StatusEnum": "tracker.domain.choices.Status",
+        "HealthEnum": "tracker.domain.choices.Health",
     },
 }
 
-# --- background work: notifications and webhooks (tracker.outbox, README "Notifications and webhooks") ---------
+# --- background work: notifications and webhooks (tracker.delivery.outbox, README "Notifications and webhooks") ---
 
 # django-tasks: "db" queues tasks in the database, where `manage.py db_worker` processes run them (as many as
 # you like, on as many machines); "immediate" runs each task in the process that queues it, after the commit
@@ -383,7 +383,7 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", Fals
 
 # --- operations: logs and backups (README, "Health checks, logs and request ids" and "Backups") -------------------
 
-# One JSON object per line on stdout for a log collector (tracker/logging.py), or readable text in development.
+# One JSON object per line on stdout for a log collector (tracker/ops/logging.py), or readable text in development.
 # Every line logged while serving a request or command carries its id (X-Request-ID); `tracker.request` writes
 # one access line per request.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
@@ -397,8 +397,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {
-        "json": {"()": "tracker.logging.JsonFormatter"},
-        "text": {"()": "tracker.logging.TextFormatter"},
+        "json": {"()": "tracker.ops.logging.JsonFormatter"},
+        "text": {"()": "tracker.ops.logging.TextFormatter"},
     },
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
@@ -419,5 +419,5 @@ LOGGING = {
     },
 }
 
-# `manage.py backup` / `make backup` write here (tracker/backups.py); git-ignored.
+# `manage.py backup` / `make backup` write here (tracker/ops/backups.py); git-ignored.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))

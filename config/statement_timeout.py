@@ -8,7 +8,7 @@ connection (they are kept for DB_CONN_MAX_AGE), none per request.
 
 A statement stopped by it raises OperationalError (SQLSTATE 57014): the API answers 503 problem+json
 (tracker.api.errors), the pages their 503 page (tracker.middleware.database). The observations export lifts it
-for its one long COPY (tracker.exports).
+for its one long COPY (tracker.data.exports).
 """
 
 from django.conf import settings

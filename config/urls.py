@@ -3,17 +3,17 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from tracker import health
 from tracker.api import errors
 from tracker.middleware.database import database_aware
 from tracker.middleware.limits import content_too_large_aware
+from tracker.ops import health
 
 admin.site.site_header = _("Cooperation tracker")
 admin.site.site_title = _("Cooperation tracker")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    # Probes (tracker/health.py): liveness without the database, readiness with it.
+    # Probes (tracker/ops/health.py): liveness without the database, readiness with it.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("tracker.web.urls")),

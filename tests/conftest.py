@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from tests import factories
-from tracker.actors import SystemActor
 from tracker.api.throttling import refill_budgets
-from tracker.choices import RegionKind
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import RegionKind
 from tracker.models import ApiKey
 
 

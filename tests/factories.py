@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from tracker import models
-from tracker.choices import Flow, Frequency, OrganisationKind, ParticipationRole, RegionKind, Side
-from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
-from tracker.roles import sync_roles
+from tracker.domain.choices import Flow, Frequency, OrganisationKind, ParticipationRole, RegionKind, Side
+from tracker.domain.permissions import ANALYSTS, COORDINATORS, VIEWERS
+from tracker.domain.roles import sync_roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):

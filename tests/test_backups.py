@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests import committed_data, factories
-from tracker import workflow
-from tracker.actors import SystemActor
-from tracker.backups import BackupError, restore
+from tracker.domain import workflow
+from tracker.domain.actors import SystemActor
 from tracker.models import ApiKey, Area, Event, Initiative, Observation, TradeIndicator
+from tracker.ops.backups import BackupError, restore
 
 pytestmark = committed_data()
 

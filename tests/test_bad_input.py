@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import PROBLEM, key_client, user_client
-from tracker.choices import Frequency, RegionKind, Visibility
+from tracker.domain.choices import Frequency, RegionKind, Visibility
 from tracker.models import (
     ApiKey,
     Event,

@@ -21,7 +21,7 @@ SOURCES = ("manage.py", "config", "tracker", "templates", "locale")
 
 # Messages left empty on purpose, with the reason. Anything else untranslated fails the suite.
 UNTRANSLATED = {
-    # tracker/formatting.py writes Russian quarters with Roman numerals ("II кв. 2023") from its built-in table,
+    # tracker/web/formatting.py writes Russian quarters with Roman numerals ("II кв. 2023") from its built-in table,
     # which a catalogue entry would override; the entry stays so makemessages finds nothing new.
     ("period", "Q%(quarter)s %(year)s"),
 }

@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts (tracker.charts): valid, labelled, localised, honest about derived and rough values."""
+"""Server-rendered SVG charts (tracker.web.charts): valid, labelled, localised, honest about derived and rough
+values."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -10,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from tracker.charts import PALETTE, Point, Series, bar_chart, data_table_rows, line_chart
+from tracker.web.charts import PALETTE, Point, Series, bar_chart, data_table_rows, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"

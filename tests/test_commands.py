@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from tracker.domain.permissions import ANALYSTS, COORDINATORS, VIEWERS
 from tracker.models import Initiative
-from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from tests import factories
-from tracker.choices import MilestoneState
+from tracker.domain.choices import MilestoneState
 from tracker.models import Initiative, Milestone, Observation
 
 pytestmark = pytest.mark.django_db

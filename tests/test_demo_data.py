@@ -15,8 +15,11 @@ from django.utils import timezone, translation
 
 from tests import factories
 from tests.state import snapshot
-from tracker import demo_data, trade, workflow
-from tracker.choices import Flow, Frequency, Health, MilestoneState, Status
+from tracker.data import demo_data
+from tracker.domain import trade, workflow
+from tracker.domain.choices import Flow, Frequency, Health, MilestoneState, Status
+from tracker.domain.periods import parse_period
+from tracker.domain.permissions import COORDINATORS
 from tracker.models import (
     Area,
     Commodity,
@@ -28,8 +31,6 @@ from tracker.models import (
     StatusUpdate,
     TradeIndicator,
 )
-from tracker.periods import parse_period
-from tracker.permissions import COORDINATORS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""A derived figure moves with its inputs, whichever door changed them (tracker.derived): the API's bulk PUT, the
+"""A derived figure moves with its inputs, whichever door changed them (tracker.domain.derived): the API's bulk PUT, the
 import command, the admin's change form and its CSV import. The recomputation is one new version, one history
 row and one `observation.updated` event of the derived figure, in the same transaction as the change."""
 
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from tests import factories
 from tests.admin.helpers import admin_url, form_data
 from tests.api import user_client
-from tracker.choices import Frequency, Qualifier
+from tracker.domain.choices import Frequency, Qualifier
 from tracker.models import Event, Observation, TradeIndicator
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +100,32 @@ def test_an_unchanged_input_leaves_the_derived_figures_alone(figures, admin_user
     )
 
     assert derived() == ((Decimal("200.00"), Qualifier.EXACT, 1), (Decimal("-100.00"), 1))
+
+
+def test_the_admin_cannot_overwrite_a_derived_value(figures, analyst, client):
+    """Before the records door, the admin's change form saved any value typed over a derived figure."""
+    client.force_login(analyst)
+    imports = Observation.objects.get(indicator__code="by-lip-imports")
+    url = admin_url(Observation, "change", imports.pk)
+
+    response = client.post(url, form_data(client.get(url)) | {"value": "999"})
+
+    assert response.status_code == 200
+    assert "derived by the formula" in response.content.decode()
+    assert derived() == ((Decimal("200.00"), Qualifier.EXACT, 1), (Decimal("-100.00"), 1))
+    assert not Event.objects.exists()
+
+
+def test_a_derived_figure_defined_in_the_admin_takes_its_value_from_its_formula(figures, analyst, client):
+    client.force_login(analyst)
+    url = admin_url(Observation, "add")
+    data = form_data(client.get(url)) | {
+        "indicator": TradeIndicator.objects.get(code="by-lip-balance").pk,
+        "period": "2022",
+        "value": "1",
+        "is_derived": "on",
+        "formula": "[by-lip-turnover@2021] * 2",
+    }
+
+    assert client.post(url, data).status_code == 302
+    assert Observation.objects.get(indicator__code="by-lip-balance", period="2022").value == Decimal("600.00")

@@ -1,6 +1,6 @@
 """The same change, whichever door it comes through, leaves the same record: the same events (names and keys) and
 the same history rows. The doors: the API, the admin (change forms, inlines, delete), the pages, and for figures
-the admin's CSV import. (tracker.initiatives and tracker.observations are the services behind them.)"""
+the admin's CSV import. (tracker.domain.initiatives and tracker.domain.observations are the services behind them.)"""
 
 import datetime
 import io
@@ -14,7 +14,7 @@ from django.urls import reverse
 from tests import factories
 from tests.admin.helpers import admin_url, form_data
 from tests.api import if_match, user_client
-from tracker.choices import Frequency, MilestoneState
+from tracker.domain.choices import Frequency, MilestoneState
 from tracker.models import Event, Initiative, Milestone, Observation, TradeIndicator
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.db import transaction
 
 from tests import factories
-from tracker import workflow
-from tracker.choices import Status
+from tracker.domain import workflow
+from tracker.domain.choices import Status
 from tracker.models import Event, Initiative
 
 pytestmark = pytest.mark.django_db

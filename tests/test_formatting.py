@@ -1,4 +1,4 @@
-"""Money, numbers, percentages and periods in English and Russian (tracker.formatting and its template filters)."""
+"""Money, numbers, percentages and periods in English and Russian (tracker.web.formatting and its template filters)."""
 
 from decimal import Decimal
 from unittest import mock
@@ -7,10 +7,10 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from tracker import formatting
-from tracker.choices import Frequency, Qualifier
-from tracker.formatting import format_compact, format_money, format_number, format_percent, format_period
-from tracker.periods import parse_period
+from tracker.domain.choices import Frequency, Qualifier
+from tracker.domain.periods import parse_period
+from tracker.web import formatting
+from tracker.web.formatting import format_compact, format_money, format_number, format_percent, format_period
 
 NBSP = "\u00a0"
 MINUS = "\u2212"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.formulas import FormulaError, Reference, UnknownReference, evaluate, references
+from tracker.domain.formulas import FormulaError, Reference, UnknownReference, evaluate, references
 
 VALUES = {
     ("by-ru-lip-turnover-year", "2021"): Decimal("315000000"),

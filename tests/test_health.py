@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 
 from tests import committed_data, factories
 from tests.api import PROBLEM, assert_problem
-from tracker import health
 from tracker.models import ApiKey
+from tracker.ops import health
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

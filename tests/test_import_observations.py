@@ -22,11 +22,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests import factories
-from tracker.choices import Frequency
-from tracker.imports import COLUMNS, import_observations
+from tracker.data.imports import COLUMNS, import_observations
+from tracker.domain.choices import Frequency
+from tracker.domain.observations import ObservationRules
+from tracker.domain.periods import parse_period
 from tracker.models import Event, Observation, TradeIndicator
-from tracker.observations import ObservationRules
-from tracker.periods import parse_period
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from tests import factories
 from tests.api import assert_problem, user_client
-from tracker import trade
-from tracker.choices import RegionKind
+from tracker.domain import trade
+from tracker.domain.choices import RegionKind
+from tracker.domain.safe_urls import validate_webhook_url
 from tracker.models import Milestone, Observation
-from tracker.safe_urls import validate_webhook_url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
-from tracker.milestones import record_overdue
+from tracker.domain.milestones import record_overdue
 from tracker.models import Event
 
 pytestmark = pytest.mark.django_db

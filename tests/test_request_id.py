@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from tests import factories
 from tests.api import key_client, user_client
-from tracker.choices import Visibility
-from tracker.logging import JsonFormatter
+from tracker.domain.choices import Visibility
 from tracker.models import ApiKey, Event, Initiative, StatusUpdate
+from tracker.ops.logging import JsonFormatter
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 
@@ -227,7 +227,7 @@ def test_an_unknown_log_format_is_refused_naming_the_variable():
 
 
 def test_a_management_command_runs_under_a_request_id_of_its_own():
-    code = "from tracker.context import current_request_id; print(current_request_id())"
+    code = "from tracker.domain.context import current_request_id; print(current_request_id())"
     result = run_python(["manage.py", "shell", "-c", code])
     assert result.returncode == 0, result.stderr
     assert re.search(r"^cmd-[0-9a-f]{32}$", result.stdout, re.MULTILINE), result.stdout

@@ -13,8 +13,9 @@ from django.conf import settings
 
 from tests import factories
 from tests.state import snapshot
-from tracker import workflow
-from tracker.choices import MilestoneState, Qualifier, Status
+from tracker.data.seeds import MAIN_PATH, SECTIONS, SeedError, load_seeds
+from tracker.domain import workflow
+from tracker.domain.choices import MilestoneState, Qualifier, Status
 from tracker.models import (
     Initiative,
     KeyCommodity,
@@ -25,7 +26,6 @@ from tracker.models import (
     Source,
     StatusUpdate,
 )
-from tracker.seeds import MAIN_PATH, SECTIONS, SeedError, load_seeds
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +251,7 @@ def test_an_edited_figure_updates_its_row_and_the_values_derived_from_it(seeded,
     assert stored("by-ru-lip-imports-year", "2021").value == Decimal("246000000")
     assert stored("by-ru-lip-balance-year", "2021").value == Decimal("-176000000")
     assert stored("by-ru-lip-exports-year", "2021").version == untouched.version
-    # The derived figures move with their input as it is saved (tracker.derived), once each; the loader then
+    # The derived figures move with their input as it is saved (tracker.domain.derived), once each; the loader then
     # finds them as the seeds compute them.
     assert {code: stored(code, "2021").version for code in derived} == {c: v + 1 for c, v in derived.items()}
     assert sum(report.counts["observations"].values()) == 10 and report.counts["observations"]["updated"] >= 1

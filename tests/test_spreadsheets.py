@@ -1,4 +1,4 @@
-"""CSV for people (tracker.spreadsheets): one formula guard in Python and in SQL, a byte-order mark on the
+"""CSV for people (tracker.data.spreadsheets): one formula guard in Python and in SQL, a byte-order mark on the
 exports meant for spreadsheets (none on the API's machine CSV), and imports of files that Excel saved in a
 decimal-comma locale (';' between fields, "1 234,5").
 """
@@ -17,10 +17,10 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.admin.helpers import admin_url
-from tracker.choices import Frequency, Visibility
+from tracker.admin.resources import ObservationResource
+from tracker.data.spreadsheets import BOM, guarded, guarded_sql
+from tracker.domain.choices import Frequency, Visibility
 from tracker.models import ApiKey, Observation, Region
-from tracker.resources import ObservationResource
-from tracker.spreadsheets import BOM, guarded, guarded_sql
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Timestamps parsed by psycopg's C loader (tracker.timestamp_loader) are exactly what Django's own loader gives."""
+"""Timestamps parsed by psycopg's C loader (tracker.ops.timestamp_loader) are exactly what Django's own loader gives."""
 
 import datetime
 

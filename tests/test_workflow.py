@@ -1,4 +1,4 @@
-"""The status workflow: tracker.workflow is the only way a status changes, and every change is journalled."""
+"""The status workflow: tracker.domain.workflow is the only way a status changes, and every change is journalled."""
 
 import threading
 
@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from tests import factories
-from tracker import workflow
-from tracker.choices import Health, Status
-from tracker.errors import StaleVersion, StatusChangeRefused, TransitionNotAllowed
+from tracker.domain import workflow
+from tracker.domain.choices import Health, Status
+from tracker.domain.errors import StaleVersion, StatusChangeRefused, TransitionNotAllowed
 from tracker.models import AppendOnly, Initiative, StatusUpdate
 
 pytestmark = pytest.mark.django_db

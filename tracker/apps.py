@@ -9,7 +9,10 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # checks and signals register their checks and receivers when imported
-        from tracker import checks, events, outbox, signals, timestamp_loader  # noqa: F401
+        from tracker import signals  # noqa: F401
+        from tracker.delivery import outbox
+        from tracker.domain import events
+        from tracker.ops import timestamp_loader
 
         timestamp_loader.install()
         events.on_events_written(outbox.wake_dispatcher)
@@ -22,6 +25,6 @@ def _sync_roles(sender, apps=None, **kwargs):
     data migration."""
     from django.apps import apps as installed_apps
 
-    from tracker.roles import sync_roles
+    from tracker.domain.roles import sync_roles
 
     sync_roles(apps or installed_apps)  # migrate passes its state's apps; flush none

@@ -5,9 +5,10 @@ from decimal import Decimal
 import factory
 
 from tests import factories
-from tracker import models, workflow
-from tracker.actors import SystemActor
-from tracker.choices import Flow, Status
+from tracker import models
+from tracker.domain import workflow
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import Flow, Status
 
 
 class KeyCommodityFactory(factory.django.DjangoModelFactory):

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests import factories
 from tests.admin.factories import observation
 from tests.admin.helpers import admin_url, messages_of
-from tracker.choices import Frequency, Health, Qualifier, Status
+from tracker.admin.resources import InitiativeResource, ObservationResource
+from tracker.domain.choices import Frequency, Health, Qualifier, Status
 from tracker.models import Initiative, Observation
-from tracker.resources import InitiativeResource, ObservationResource
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.admin.helpers import admin_url
-from tracker.choices import Health, MilestoneState, Status
+from tracker.domain.choices import Health, MilestoneState, Status
 from tracker.models import Initiative
 
 pytestmark = pytest.mark.django_db

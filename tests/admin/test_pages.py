@@ -18,8 +18,8 @@ from tests import factories
 from tests.admin.factories import KeyCommodityFactory, journal_entry, observation
 from tests.admin.helpers import admin_url, form_data
 from tracker import models
-from tracker.choices import RegionKind
-from tracker.permissions import COORDINATORS
+from tracker.domain.choices import RegionKind
+from tracker.domain.permissions import COORDINATORS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from tests import factories
 from tests.admin.factories import journal_entry, observation
 from tests.admin.helpers import admin_url, form_data, messages_of
 from tracker import models
-from tracker.choices import Status
+from tracker.domain.choices import Status
 
 pytestmark = pytest.mark.django_db
 

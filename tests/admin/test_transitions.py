@@ -1,14 +1,14 @@
-"""Changing status and health from the admin goes through tracker.workflow, with the version the form
+"""Changing status and health from the admin goes through tracker.domain.workflow, with the version the form
 was opened at; refusals come back as form errors or messages, never as a server error."""
 
 import pytest
 from django.urls import reverse
 
 from tests.admin.helpers import admin_url, messages_of
-from tracker import workflow
 from tracker.admin import transitions
-from tracker.choices import Health, Status
-from tracker.errors import TransitionNotAllowed
+from tracker.domain import workflow
+from tracker.domain.choices import Health, Status
+from tracker.domain.errors import TransitionNotAllowed
 from tracker.models import Initiative
 
 pytestmark = pytest.mark.django_db

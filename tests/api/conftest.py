@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import key_client, user_client
-from tracker.choices import Visibility
+from tracker.domain.choices import Visibility
 
 
 @pytest.fixture

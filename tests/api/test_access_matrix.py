@@ -1,54 +1,12 @@
-"""Who may do what through the API: every endpoint x method x principal, with the expected status.
-
-The world: a shared and an internal initiative in RU-LIP owned by `owner`, a milestone, a trade indicator
-of RU-LIP, and keys: read, write, and write-but-restricted to another region (RU-VOR).
-"""
+"""Who may do what through the API: every endpoint x method x principal, with the expected status, in the world
+of tests/api/battery.py (World: a shared and an internal initiative in RU-LIP owned by `owner`, a milestone, a
+trade series of RU-LIP, and keys: read, write, and write-but-restricted to another region, RU-VOR)."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from tests import factories
-from tracker.choices import RegionKind, Visibility
-from tracker.models import ApiKey
+from tests.api.battery import PRINCIPALS, World
 
 pytestmark = pytest.mark.django_db
-
-PRINCIPALS = ["anonymous", "viewer", "owner", "other", "analyst", "read_key", "write_key", "region_key", "admin"]
-
-
-class World:
-    def __init__(self):
-        self.lipetsk = factories.RegionFactory(code="RU-LIP", name="Lipetsk Oblast", kind=RegionKind.SUBDIVISION)
-        self.voronezh = factories.RegionFactory(code="RU-VOR", name="Voronezh Oblast", kind=RegionKind.SUBDIVISION)
-        self.users = {
-            "viewer": factories.viewer(),
-            "owner": factories.coordinator("owner"),
-            "other": factories.coordinator("other"),
-            "analyst": factories.analyst(),
-            "admin": factories.superuser(),
-        }
-        owner = self.users["owner"]
-        self.shared = factories.InitiativeFactory(
-            code="shared-one", owner=owner, partner_region=self.lipetsk, visibility=Visibility.SHARED
-        )
-        self.internal = factories.InitiativeFactory(
-            code="internal-one", owner=owner, partner_region=self.lipetsk, visibility=Visibility.INTERNAL
-        )
-        self.milestone = factories.MilestoneFactory(initiative=self.shared)
-        self.indicator = factories.TradeIndicatorFactory(code="by-lip-turnover", partner=self.lipetsk)
-        self.tokens = {
-            "read_key": ApiKey.issue("read")[1],
-            "write_key": ApiKey.issue("write", can_write=True)[1],
-            "region_key": ApiKey.issue("voronezh", can_write=True, region=self.voronezh)[1],
-        }
-
-    def client(self, principal):
-        client = APIClient()
-        if principal in self.users:
-            client.force_authenticate(self.users[principal])
-        elif principal in self.tokens:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {self.tokens[principal]}")
-        return client
 
 
 def _patch_shared(world):

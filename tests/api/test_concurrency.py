@@ -11,7 +11,7 @@ from django.db import connection
 
 from tests import committed_data, factories
 from tests.api import assert_problem, if_match, key_client, race, user_client
-from tracker.choices import Status
+from tracker.domain.choices import Status
 from tracker.models import Event, Initiative, Milestone
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.api import key_client
-from tracker.choices import Status, Visibility
+from tracker.domain.choices import Status, Visibility
 
 pytestmark = pytest.mark.django_db
 

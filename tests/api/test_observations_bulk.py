@@ -6,7 +6,7 @@ import pytest
 
 from tests import factories
 from tests.api import assert_problem, key_client
-from tracker.choices import Frequency, RegionKind
+from tracker.domain.choices import Frequency, RegionKind
 from tracker.models import Event, Observation
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.api import key_client
-from tracker import workflow
-from tracker.actors import SystemActor
-from tracker.choices import Status, Visibility
+from tracker.domain import workflow
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import Status, Visibility
 
 pytestmark = pytest.mark.django_db
 

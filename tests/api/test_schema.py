@@ -15,8 +15,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tracker.api.throttling import refill_budgets
+from tracker.data.seeds import load_seeds
 from tracker.models import ApiKey
-from tracker.seeds import load_seeds
 
 pytestmark = pytest.mark.django_db
 

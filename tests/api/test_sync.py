@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from tests import committed_data, factories
 from tests.api import key_client, user_client
-from tracker import workflow
-from tracker.choices import Visibility
+from tracker.domain import workflow
+from tracker.domain.choices import Visibility
 from tracker.models import Event, Initiative, Milestone
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.api import assert_problem, key_client
-from tracker.choices import Flow, Frequency
+from tracker.domain.choices import Flow, Frequency
 
 pytestmark = pytest.mark.django_db
 

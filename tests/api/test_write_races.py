@@ -12,7 +12,7 @@ from django.db import connection
 
 from tests import committed_data, factories
 from tests.api import race, user_client
-from tracker.choices import Frequency
+from tracker.domain.choices import Frequency
 from tracker.models import Event, InitiativeIndicator, Observation
 
 pytestmark = [

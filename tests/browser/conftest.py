@@ -15,7 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests import factories
-from tracker.seeds import load_seeds, seeded_initiatives
+from tracker.data.seeds import load_seeds, seeded_initiatives
 
 # Playwright's sync API runs an asyncio event loop in the main thread, so Django sees "an event loop is
 # running" and refuses ORM calls there (SynchronousOnlyOperation) in the fixtures and tests. Nothing here is

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tracker.choices import Status
+from tracker.domain.choices import Status
 from tracker.models import Initiative
 
 pytestmark = pytest.mark.browser
@@ -86,7 +86,7 @@ def test_the_language_switcher_shows_the_pages_in_russian(coordinator_page):
     page.get_by_role("button", name="Switch").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    expect(page.locator(".trade-panel")).to_contain_text("млн")  # tracker.formatting's built-in Russian
+    expect(page.locator(".trade-panel")).to_contain_text("млн")  # tracker.web.formatting's built-in Russian
     with translation.override("ru"):
         nav_is_translated = translation.gettext("Initiatives") != "Initiatives"
     if nav_is_translated:  # once locale/ru is translated and compiled (`make messages`; *.mo are git-ignored)

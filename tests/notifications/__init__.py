@@ -17,8 +17,8 @@ from unittest import mock
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
-from tracker import tasks
-from tracker.choices import DeliveryStatus, NotificationStatus
+from tracker.delivery import tasks
+from tracker.domain.choices import DeliveryStatus, NotificationStatus
 from tracker.models import Notification, WebhookDelivery
 
 

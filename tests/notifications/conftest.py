@@ -10,7 +10,7 @@ import pytest
 
 from tests import factories
 from tests.notifications import QuietServer, Receiver, receiver_handler
-from tracker.choices import Visibility
+from tracker.domain.choices import Visibility
 from tracker.models import WebhookSubscription
 
 

@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.notifications import run_worker
-from tracker import workflow
-from tracker.choices import DeliveryStatus, Status
+from tracker.domain import workflow
+from tracker.domain.choices import DeliveryStatus, Status
 from tracker.models import NotificationPreference, Watch, WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db

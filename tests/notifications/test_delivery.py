@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 
 from tests import factories
 from tests.notifications import run_worker
-from tracker import outbox, webhooks, workflow
-from tracker.choices import DeliveryStatus, Status
+from tracker.delivery import outbox, webhooks
+from tracker.domain import workflow
+from tracker.domain.choices import DeliveryStatus, Status
+from tracker.domain.safe_urls import validate_webhook_url
 from tracker.models import WebhookAttempt, WebhookDelivery
-from tracker.safe_urls import validate_webhook_url
 
 pytestmark = pytest.mark.django_db
 
@@ -299,11 +300,11 @@ def test_new_deliveries_go_out_in_event_order_a_task_per_hundred_without_a_watch
     DBTaskResult.objects.all().delete()
     outbox.dispatch()
 
-    batches = DBTaskResult.objects.filter(task_path="tracker.tasks.deliver_webhooks")
+    batches = DBTaskResult.objects.filter(task_path="tracker.delivery.tasks.deliver_webhooks")
     assert sorted(len(result.args_kwargs["args"][0]) for result in batches) == [50, 100, 100]
     run_worker()
 
     keys = [request.json["object"]["code"] for request in receiver.requests]
     assert keys == [f"shared-lipetsk#{milestone.pk}" for milestone in made]
-    assert not DBTaskResult.objects.filter(task_path="tracker.tasks.deliver_webhook").exists()
+    assert not DBTaskResult.objects.filter(task_path="tracker.delivery.tasks.deliver_webhook").exists()
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}

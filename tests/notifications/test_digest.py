@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from tests import factories
-from tracker.choices import MilestoneKind, MilestoneState
+from tracker.domain.choices import MilestoneKind, MilestoneState
 from tracker.models import DigestSent, NotificationPreference
 
 pytestmark = pytest.mark.django_db

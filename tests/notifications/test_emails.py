@@ -6,8 +6,9 @@ from django.core import mail
 
 from tests import factories
 from tests.notifications import run_worker
-from tracker import notifications, outbox, workflow
-from tracker.choices import Health, NotificationKind, Status
+from tracker.delivery import notifications, outbox
+from tracker.domain import workflow
+from tracker.domain.choices import Health, NotificationKind, Status
 from tracker.models import Notification, NotificationPreference, Watch
 
 pytestmark = pytest.mark.django_db

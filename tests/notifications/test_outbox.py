@@ -7,13 +7,14 @@ from django_tasks_db.models import DBTaskResult
 
 from tests import factories
 from tests.notifications import run_worker
-from tracker import outbox, webhooks, workflow
-from tracker.choices import Status
+from tracker.delivery import outbox, webhooks
+from tracker.domain import workflow
+from tracker.domain.choices import Status
 from tracker.models import DispatchCursor, Event, Notification, Watch, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 
-DISPATCH = "tracker.tasks.dispatch_events"
+DISPATCH = "tracker.delivery.tasks.dispatch_events"
 
 
 def _dispatches():

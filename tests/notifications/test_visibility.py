@@ -5,8 +5,8 @@ import pytest
 
 from tests import factories
 from tests.notifications import run_worker
-from tracker import workflow
-from tracker.choices import Status, Visibility
+from tracker.domain import workflow
+from tracker.domain.choices import Status, Visibility
 from tracker.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_an_initiative_withdrawn_from_partners_is_announced_once_then_never_agai
 def test_a_key_restricted_after_the_fan_out_is_not_sent_what_it_can_no_longer_see(
     subscribe, make_key, receiver, initiatives_in_regions, owner, other_region
 ):
-    from tracker import outbox
+    from tracker.delivery import outbox
 
     key = make_key(write=True)[0]
     subscribe(key, events=["initiative.updated"])

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from tracker.choices import DeliveryStatus
+from tracker.domain.choices import DeliveryStatus
 from tracker.models import WebhookDelivery
 
 # The worker commits in its own connection, so the test's data must be committed too.

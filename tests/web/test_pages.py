@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tracker import workflow
-from tracker.choices import Flow, Frequency, Qualifier, Status
+from tracker.domain import workflow
+from tracker.domain.choices import Flow, Frequency, Qualifier, Status
 from tracker.models import Initiative, Milestone
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from tracker.choices import Health, Qualifier, Status
+from tracker.domain.choices import Health, Qualifier, Status
 
 __all__ = ["badge", "health_badge", "qualified_value", "status_badge"]
 

@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from tracker.spreadsheets import BOM, decimal_point, delimiter_of, guarded
+from tracker.data.spreadsheets import BOM, decimal_point, delimiter_of, guarded
 
 __all__ = ["SpreadsheetCSV", "TrackerImportExportMixin"]
 
 
 class SpreadsheetCSV(CSV):
-    """CSV as spreadsheet programs write and read it (tracker.spreadsheets): on import, ',' or ';' between fields,
+    """CSV as spreadsheet programs write and read it (tracker.data.spreadsheets): on import, ',' or ';' between fields,
     and with ';' a decimal comma in the number columns; on export, a byte-order mark."""
 
     NUMBER_COLUMNS = frozenset({"value"})

@@ -4,16 +4,16 @@ from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker import permissions
 from tracker.admin.display import health_badge, status_badge
 from tracker.admin.filters import OverdueInitiativeFilter, OverdueMilestoneFilter
 from tracker.admin.importing import TrackerImportExportMixin
 from tracker.admin.journal import JournalInline
 from tracker.admin.mixins import TrackedAdmin, TrackedInline
 from tracker.admin.ownership import InitiativePartAdminMixin, InitiativePartInlineMixin
+from tracker.admin.resources import InitiativeResource
 from tracker.admin.transitions import put_on_hold, transition_view
+from tracker.domain import permissions
 from tracker.models import Initiative, InitiativeIndicator, Milestone, Participation
-from tracker.resources import InitiativeResource
 
 __all__ = ["InitiativeAdmin", "MilestoneAdmin", "ParticipationAdmin"]
 

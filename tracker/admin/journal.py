@@ -1,5 +1,5 @@
 """The status-update journal: append-only, so the admin shows it and offers no way to add, change or
-delete an entry (the model refuses those too). Entries are written only by tracker.workflow."""
+delete an entry (the model refuses those too). Entries are written only by tracker.domain.workflow."""
 
 from django.contrib import admin
 from django.utils.html import format_html

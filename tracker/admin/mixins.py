@@ -14,8 +14,8 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import initiatives
-from tracker.errors import StaleVersion
+from tracker.domain import records
+from tracker.domain.errors import StaleVersion
 from tracker.models.base import Cited, Tracked
 
 __all__ = [
@@ -67,6 +67,14 @@ class VersionedForm(forms.ModelForm):
             raise ValidationError(str(StaleVersion(self.instance, seen, self.instance.version)), code="stale")
         return cleaned
 
+    def _post_clean(self):
+        super()._post_clean()  # the model's own validation
+        if not self.errors:
+            try:
+                records.check(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+
 
 class VersionedInlineForm(VersionedForm):
     check_unchanged = False
@@ -98,7 +106,7 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
             # Only the inlines changed: the record itself gets no new version, history row or event.
             return
         obj._history_user = request.user  # what SimpleHistoryAdmin.save_model would set
-        _save(obj, request.user, form.cleaned_data[SEEN_VERSION] if change else None)
+        records.save(obj, by=request.user, expected_version=form.cleaned_data[SEEN_VERSION] if change else None)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Tracked):
@@ -106,21 +114,20 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
         seen = {f.instance.pk: f.cleaned_data.get(SEEN_VERSION) for f in formset.initial_forms if f.has_changed()}
         formset.save(commit=False)
         for obj in formset.deleted_objects:
-            _delete(obj, request.user, seen.get(obj.pk) or obj.version)
+            records.delete(obj, by=request.user, expected_version=seen.get(obj.pk) or obj.version)
         for obj, _changed in formset.changed_objects:
-            _save(obj, request.user, seen[obj.pk])
+            records.save(obj, by=request.user, expected_version=seen[obj.pk])
         for obj in formset.new_objects:
-            _save(obj, request.user, None)
+            records.save(obj, by=request.user)
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        _delete(obj, request.user, obj.version)
+        records.delete(obj, by=request.user, expected_version=obj.version)
 
     def delete_queryset(self, request, queryset):
-        if not issubclass(queryset.model, initiatives.RECORDS):
-            return super().delete_queryset(request, queryset)
+        # One by one, each through its door: a bulk DELETE would skip the permission, version and event of each.
         for obj in queryset:
-            _delete(obj, request.user, obj.version)
+            records.delete(obj, by=request.user, expected_version=obj.version)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # StaleVersion leaves the admin's atomic block, which rolls back everything saved so far.
@@ -140,27 +147,6 @@ class VersionedAdminMixin(VersionedFieldsetsMixin):
         queryset = super().get_queryset(request)
         related = self.get_list_select_related(request)
         return queryset.select_related(*related) if isinstance(related, list | tuple) and related else queryset
-
-
-def _save(obj, user, expected_version):
-    """Save a new (`expected_version` None) or changed record: an initiative and its parts through their one door
-    (tracker.initiatives), any other record through its own versioned save."""
-    if isinstance(obj, initiatives.RECORDS):
-        if expected_version is None:
-            initiatives.save_new(obj, by=user)
-        else:
-            initiatives.save_changes(obj, by=user, expected_version=expected_version)
-    elif expected_version is None:
-        obj.save()
-    else:
-        obj.save_versioned(expected_version)
-
-
-def _delete(obj, user, expected_version):
-    if isinstance(obj, initiatives.RECORDS):
-        initiatives.delete(obj, by=user, expected_version=expected_version)
-    else:
-        obj.delete()
 
 
 class TrackedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):

@@ -1,10 +1,10 @@
 """Object-level rules in the admin: a coordinator changes only their own initiatives and what hangs off
-them. The rules themselves are in tracker.permissions; this module only asks them."""
+them. The rules themselves are in tracker.domain.permissions; this module only asks them."""
 
 from django.utils.translation import gettext_lazy as _
 
-from tracker import permissions
 from tracker.admin.mixins import VersionedForm
+from tracker.domain import permissions
 
 __all__ = ["InitiativePartAdminMixin", "InitiativePartForm", "InitiativePartInlineMixin"]
 

@@ -12,8 +12,8 @@ from tracker.admin.display import qualified_value
 from tracker.admin.importing import TrackerImportExportMixin
 from tracker.admin.mixins import TrackedAdmin, TrackedInline
 from tracker.admin.ownership import InitiativePartAdminMixin
+from tracker.admin.resources import ObservationResource
 from tracker.models import Commodity, InitiativeIndicator, KeyCommodity, Observation, TradeIndicator
-from tracker.resources import ObservationResource
 
 __all__ = ["CommodityAdmin", "InitiativeIndicatorAdmin", "KeyCommodityAdmin", "ObservationAdmin", "TradeIndicatorAdmin"]
 

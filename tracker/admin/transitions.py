@@ -1,5 +1,5 @@
 """Changing an initiative's status or health from the admin: a form offering only the transitions the
-workflow allows this user, submitted to tracker.workflow with the version the form was opened at."""
+workflow allows this user, submitted to tracker.domain.workflow with the version the form was opened at."""
 
 from django import forms
 from django.contrib import messages
@@ -10,10 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker import permissions, workflow
 from tracker.admin.display import health_badge, status_badge
-from tracker.choices import Health, Status
-from tracker.errors import StaleVersion, TransitionNotAllowed
+from tracker.domain import permissions, workflow
+from tracker.domain.choices import Health, Status
+from tracker.domain.errors import StaleVersion, TransitionNotAllowed
 
 __all__ = ["TransitionForm", "put_on_hold", "transition_view"]
 

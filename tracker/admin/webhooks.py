@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import webhooks
 from tracker.admin.display import badge
-from tracker.choices import DeliveryStatus
+from tracker.delivery import webhooks
+from tracker.domain.choices import DeliveryStatus
 from tracker.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tracker.models.webhooks import ALL_EVENTS, event_names, new_secret
 

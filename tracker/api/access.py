@@ -1,8 +1,8 @@
-"""DRF permission classes; every object-level rule is asked of tracker.permissions."""
+"""DRF permission classes; every object-level rule is asked of tracker.domain.permissions."""
 
 from rest_framework import permissions as drf
 
-from tracker.actors import is_api_key
+from tracker.domain.actors import is_api_key
 
 _ACTION_PERMISSION = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
-from tracker import initiatives
 from tracker.api.errors import PreconditionRequired
-from tracker.errors import StaleVersion
-from tracker.inputs import whole_number
+from tracker.domain import initiatives
+from tracker.domain.errors import StaleVersion
+from tracker.domain.inputs import whole_number
 
 __all__ = ["VersionedMixin", "etag_of", "expected_version"]
 

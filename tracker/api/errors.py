@@ -15,8 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from tracker.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
-from tracker.retries import is_lost_race
+from tracker.domain.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
+from tracker.domain.retries import is_lost_race
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_exception_handler"]
 

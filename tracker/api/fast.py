@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tracker.choices import Status
+from tracker.domain.choices import Status
 
 __all__ = ["INITIATIVE_FIELDS", "initiative_rows", "json_response"]
 

@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from tracker import models
-from tracker.choices import MilestoneKind, MilestoneState
-from tracker.filters import FilterSet, InitiativeFilter, UpdatedSince
+from tracker.domain.choices import MilestoneKind, MilestoneState
+from tracker.domain.search import FilterSet, InitiativeFilter, UpdatedSince
 
 __all__ = [
     "GivenFiltersBackend",
     "IndicatorFilter",
     "IndicatorLinkFilter",
-    "InitiativeFilter",  # shared with the pages, defined in tracker.filters
+    "InitiativeFilter",  # shared with the pages, defined in tracker.domain.search
     "MilestoneFilter",
     "ObservationFilter",
     "ParticipationFilter",
@@ -21,7 +21,7 @@ __all__ = [
 
 
 class GivenFiltersBackend(DjangoFilterBackend):
-    """DjangoFilterBackend building only the filters a request names (tracker.filters.FilterSet)."""
+    """DjangoFilterBackend building only the filters a request names (tracker.domain.search.FilterSet)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from tracker.inputs import whole_number
+from tracker.domain.inputs import whole_number
 
 __all__ = ["whole_number_parameter"]
 

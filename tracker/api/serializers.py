@@ -14,8 +14,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from tracker import initiatives, models, workflow
-from tracker.choices import Health, Qualifier, Status
+from tracker import models
+from tracker.domain import initiatives, workflow
+from tracker.domain.choices import Health, Qualifier, Status
 
 User = get_user_model()
 
@@ -121,7 +122,7 @@ class BriefId(IdField):
 
 
 class VersionedSerializer(StrictFields, serializers.ModelSerializer):
-    """Reads and checks the shape of a body; creating and changing the record is tracker.initiatives' (which
+    """Reads and checks the shape of a body; creating and changing the record is tracker.domain.initiatives' (which
     checks permission, validates, and saves through `save_versioned`, so a stale write is refused)."""
 
     serializer_related_field = IdField

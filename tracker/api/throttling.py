@@ -18,7 +18,7 @@ from limits import RateLimitItemPerSecond, storage, strategies
 from limits.errors import StorageError
 from rest_framework.throttling import SimpleRateThrottle
 
-from tracker.actors import is_api_key
+from tracker.domain.actors import is_api_key
 
 __all__ = ["PrincipalRateThrottle", "limiter_for", "refill_budgets"]
 

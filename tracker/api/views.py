@@ -1,6 +1,6 @@
 """API v1 views. Each viewset names its queryset, serializer, filters and orderings. What a principal may see is
-applied once, in the base view (permissions.restrict); writes go through the domain services (tracker.initiatives,
-tracker.workflow, tracker.observations), which hold the rules."""
+applied once, in the base view (permissions.restrict); writes go through the domain services
+(tracker.domain.initiatives, tracker.domain.workflow, tracker.domain.observations), which hold the rules."""
 
 import datetime
 
@@ -14,14 +14,16 @@ from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker import exports, models, observations, permissions, trade, workflow
+from tracker import models
 from tracker.api import fast, filters, serializers
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
 from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
 from tracker.api.parameters import whole_number_parameter
-from tracker.choices import Flow
-from tracker.context import acting_as
+from tracker.data import exports
+from tracker.domain import observations, permissions, trade, workflow
+from tracker.domain.choices import Flow
+from tracker.domain.context import acting_as
 
 _FAR_FUTURE = datetime.date(9999, 12, 31)
 
@@ -70,7 +72,7 @@ class TrackerViewMixin:
         return self.request.user
 
     def get_queryset(self):
-        # What the principal may see, applied once here for every list and detail (tracker.permissions).
+        # What the principal may see, applied once here for every list and detail (tracker.domain.permissions).
         return permissions.restrict(super().get_queryset(), self.principal)
 
 

@@ -1,4 +1,4 @@
-"""`/api/v1/webhooks/`: a write key manages its own webhook subscriptions (tracker.webhooks sends them).
+"""`/api/v1/webhooks/`: a write key manages its own webhook subscriptions (tracker.delivery.webhooks sends them).
 
 A key sees only the subscriptions it created, and they are sent only what the key may read. The signing
 secret is in the answer to the POST that creates a subscription (and to `rotate-secret/`), and never again.
@@ -12,9 +12,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.actors import is_api_key
 from tracker.api.serializers import CodeField, StrictFields
 from tracker.api.views import TrackerViewMixin, _both_ways
+from tracker.domain.actors import is_api_key
 from tracker.models import Region, WebhookSubscription
 from tracker.models.webhooks import new_secret, validate_event_patterns
 

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from tracker.api import errors
-from tracker.inputs import whole_number
+from tracker.domain.inputs import whole_number
 
 __all__ = ["RequestLimitsMiddleware", "content_too_large", "content_too_large_aware"]
 

@@ -3,7 +3,7 @@
 Every request gets an id: the caller's `X-Request-ID` when it is a sane token (a load balancer's or a partner
 system's, so one id follows a request across systems), else a fresh one. It is kept in a context variable for
 the duration of the request, so every log line, change-log row, event and journal entry written meanwhile
-carries it (`tracker.context.current_request_id`), and it is returned as `X-Request-ID` on every response.
+carries it (`tracker.domain.context.current_request_id`), and it is returned as `X-Request-ID` on every response.
 
 One access line per request goes to the logger `tracker.request` (INFO; health probes at DEBUG), naming the
 user, or the API key as "key:<name>", the status and the duration.
@@ -15,8 +15,8 @@ import time
 
 from django.utils.functional import SimpleLazyObject, empty
 
-from tracker.actors import is_api_key
-from tracker.context import new_request_id, with_request_id
+from tracker.domain.actors import is_api_key
+from tracker.domain.context import new_request_id, with_request_id
 
 __all__ = ["HEADER", "RequestIdMiddleware", "principal_label"]
 

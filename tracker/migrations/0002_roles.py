@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from tracker.roles import sync_roles
+    from tracker.domain.roles import sync_roles
 
     sync_roles(apps)
 

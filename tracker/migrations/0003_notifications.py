@@ -8,8 +8,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tracker.domain.safe_urls
 import tracker.models.webhooks
-import tracker.safe_urls
 
 
 class Migration(migrations.Migration):
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                     models.URLField(
                         help_text="An http(s) address on the internet.",
                         max_length=500,
-                        validators=[tracker.safe_urls.validate_webhook_url],
+                        validators=[tracker.domain.safe_urls.validate_webhook_url],
                         verbose_name="URL",
                     ),
                 ),
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
                     models.URLField(
                         help_text="An http(s) address on the internet.",
                         max_length=500,
-                        validators=[tracker.safe_urls.validate_webhook_url],
+                        validators=[tracker.domain.safe_urls.validate_webhook_url],
                         verbose_name="URL",
                     ),
                 ),

@@ -7,7 +7,7 @@ the `migrate` run that added the column).
 
 from django.db import migrations, models
 
-import tracker.context
+import tracker.domain.context
 
 HISTORY_MODELS = [
     "historicalapikey",
@@ -48,6 +48,8 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name=model, name=name, field=request_id_field(""), preserve_default=False)
         for model, name in COLUMNS
     ] + [
-        migrations.AlterField(model_name=model, name=name, field=request_id_field(tracker.context.current_request_id))
+        migrations.AlterField(
+            model_name=model, name=name, field=request_id_field(tracker.domain.context.current_request_id)
+        )
         for model, name in COLUMNS
     ]

@@ -1,7 +1,7 @@
 """API keys for partner systems: stored as a digest only, shown once at creation.
 
 A key is a principal in its own right: it authenticates API requests, appears by name in the journal and
-change log, and is checked by `tracker.permissions` like a user (it sees only what is shared with partners).
+change log, and is checked by `tracker.domain.permissions` like a user (it sees only what is shared with partners).
 """
 
 import hashlib
@@ -101,4 +101,4 @@ class ApiKey(models.Model):
         return f"API key {self.name}"
 
     def has_perm(self, perm, obj=None):
-        return False  # keys act only through the rules in tracker.permissions
+        return False  # keys act only through the rules in tracker.domain.permissions

@@ -5,8 +5,8 @@ from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tracker.context import current_request_id
-from tracker.errors import StaleVersion
+from tracker.domain.context import current_request_id
+from tracker.domain.errors import StaleVersion
 
 
 def request_id_field():
@@ -38,7 +38,7 @@ class Tracked(models.Model):
     def save(self, *args, **kwargs):
         """Save, bump the version and record the event, all in one transaction (so the history row and
         the event exist if and only if the change commits)."""
-        from tracker import events
+        from tracker.domain import events
 
         adding = self._state.adding
         if not adding and not getattr(self, "_version_claimed", False):

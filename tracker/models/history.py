@@ -21,7 +21,7 @@ class HistoryContext(models.Model):
 
 @receiver(pre_create_historical_record)
 def _record_actor(sender, history_instance, **kwargs):
-    from tracker.context import current_actor_name
+    from tracker.domain.context import current_actor_name
 
     name = current_actor_name()
     if not name and history_instance.history_user is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.choices import (
+from tracker.domain.choices import (
     Health,
     MilestoneKind,
     MilestoneState,
@@ -19,7 +19,7 @@ from tracker.choices import (
     Status,
     Visibility,
 )
-from tracker.errors import StatusChangeRefused
+from tracker.domain.errors import StatusChangeRefused
 from tracker.models.base import Cited, Tracked
 from tracker.models.history import HistoryContext, history_user
 
@@ -87,7 +87,7 @@ class InitiativeQuerySet(models.QuerySet):
 class Initiative(Tracked, Cited):
     """A cooperation initiative, from the idea raised at a meeting to its completion.
 
-    `status` and `health` (with its reason) change only through `tracker.workflow`; saving a changed status or
+    `status` and `health` (with its reason) change only through `tracker.domain.workflow`; saving a changed status or
     health any other way raises StatusChangeRefused, so no interface can skip the journal.
     """
 
@@ -180,7 +180,7 @@ class Initiative(Tracked, Cited):
 
     def save(self, *args, **kwargs):
         self._refuse_status_change_outside_workflow()
-        from tracker import events  # imported here: tracker.events imports the models
+        from tracker.domain import events  # imported here: tracker.domain.events imports the models
 
         moved_from = getattr(self, "_stored_region_id", None)
         with transaction.atomic():
@@ -199,18 +199,18 @@ class Initiative(Tracked, Cited):
             return
         if self._state.adding:
             if self.status != Status.PROPOSED:
-                raise StatusChangeRefused("A new initiative starts as proposed; use tracker.workflow.transition().")
+                raise StatusChangeRefused("A new initiative starts as proposed; use workflow.transition().")
             return
         stored = getattr(self, "_stored_status", None)
         if stored is None:  # loaded with status deferred: ask the database
             stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
         if self.status != stored:
-            raise StatusChangeRefused("Status changes only through tracker.workflow.transition().")
+            raise StatusChangeRefused("Status changes only through tracker.domain.workflow.transition().")
         stored_health = getattr(self, "_stored_health", None)
         if stored_health is None:  # loaded with health deferred: ask the database
             stored_health = type(self)._base_manager.filter(pk=self.pk).values_list("health", "health_reason").first()
         if stored_health is not None and (self.health, self.health_reason) != tuple(stored_health):
-            raise StatusChangeRefused("Health changes only through tracker.workflow.change_health() or transition().")
+            raise StatusChangeRefused("Health changes only through workflow.change_health() or transition().")
 
     def get_absolute_url(self):
         return reverse("admin:tracker_initiative_change", args=[self.pk])

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.choices import Health, Status
+from tracker.domain.choices import Health, Status
 from tracker.models.base import request_id_field
 
 
@@ -21,7 +21,7 @@ class JournalQuerySet(models.QuerySet):
 
 
 class StatusUpdate(models.Model):
-    """Written only by `tracker.workflow`, in the same transaction as the change it records."""
+    """Written only by `tracker.domain.workflow`, in the same transaction as the change it records."""
 
     initiative = models.ForeignKey(
         "tracker.Initiative",

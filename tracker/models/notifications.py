@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.choices import NotificationKind, NotificationStatus
+from tracker.domain.choices import NotificationKind, NotificationStatus
 
 __all__ = ["DigestSent", "DispatchCursor", "Notification", "NotificationPreference", "Watch"]
 

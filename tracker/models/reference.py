@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.choices import OrganisationKind, RegionKind
+from tracker.domain.choices import OrganisationKind, RegionKind
 from tracker.models.base import Bilingual, Cited, Tracked
 from tracker.models.history import HistoryContext, history_user
 

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.choices import Flow, Frequency, Qualifier
+from tracker.domain.choices import Flow, Frequency, Qualifier
+from tracker.domain.periods import PERIOD_PATTERN, parse_period
 from tracker.models.base import Bilingual, Cited, Tracked
 from tracker.models.history import HistoryContext, history_user
-from tracker.periods import PERIOD_PATTERN, parse_period
 
 
 class Commodity(Bilingual, Tracked, Cited):

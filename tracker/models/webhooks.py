@@ -1,7 +1,7 @@
 """Webhooks for partner systems: subscriptions, one delivery per (subscription, event), every attempt logged.
 
 A subscription belongs to an API key, and the key's visibility rules decide what it is sent
-(tracker.permissions.visible_events). Subscriptions are not `Tracked`: changing one is not an event that
+(tracker.domain.permissions.visible_events). Subscriptions are not `Tracked`: changing one is not an event that
 partners' mirrors should hear of. Their history (without the secret) is kept like every other record's.
 """
 
@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.choices import DeliveryStatus
+from tracker.domain.choices import DeliveryStatus
+from tracker.domain.safe_urls import validate_webhook_url
 from tracker.models.events import Action
 from tracker.models.history import HistoryContext, history_user
-from tracker.safe_urls import validate_webhook_url
 
 __all__ = [
     "WebhookAttempt",

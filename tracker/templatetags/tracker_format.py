@@ -1,4 +1,4 @@
-"""Template filters for money, numbers and periods in the active language (see tracker.formatting).
+"""Template filters for money, numbers and periods in the active language (see tracker.web.formatting).
 
     {% load tracker_format %}
     {{ observation.value|money:observation.qualifier }}   → ≈ USD 334 million / ≈ 334 млн $
@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django import template
 
-from tracker import formatting
-from tracker.choices import Qualifier
+from tracker.domain.choices import Qualifier
+from tracker.web import formatting
 
 register = template.Library()
 

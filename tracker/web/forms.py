@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker import workflow
-from tracker.choices import Health, MilestoneKind
+from tracker.domain import workflow
+from tracker.domain.choices import Health, MilestoneKind
 from tracker.models import Milestone
 
 

@@ -1,7 +1,7 @@
 """The coordinator pages: what needs attention, what they own, and the briefing for the next meeting.
 
 Plain function views. Each list is one query (plus a fixed few), whatever its length; every change goes
-through the domain (tracker.workflow, tracker.milestones), which checks permissions and stale copies.
+through the domain (tracker.domain.workflow, tracker.domain.milestones), which checks permissions and stale copies.
 """
 
 import datetime
@@ -20,13 +20,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import charts, events, exports, milestones, notifications, permissions, trade, workflow
-from tracker.choices import Flow, Health, Status
-from tracker.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed
-from tracker.filters import InitiativeFilter
-from tracker.inputs import whole_number
+from tracker.data import exports
+from tracker.delivery import notifications
+from tracker.domain import events, milestones, permissions, trade, workflow
+from tracker.domain.choices import Flow, Health, Status
+from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed
+from tracker.domain.inputs import whole_number
+from tracker.domain.search import InitiativeFilter
 from tracker.models import Area, Initiative, Milestone, Observation, Region, StatusUpdate, TradeIndicator
 from tracker.models.initiatives import has_overdue_milestone
+from tracker.web import charts
 from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, StatusUpdateForm
 
 PAGE_SIZE = 25

@@ -1,11 +1,11 @@
-"""`python manage.py backup [--dir DIR]`: back up the whole database; prints the backup's path (tracker.backups)."""
+"""`python manage.py backup [--dir DIR]`: back up the whole database; prints the backup's path (tracker.ops.backups)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.backups import BackupError, backup, describe
+from tracker.ops.backups import BackupError, backup, describe
 
 
 class Command(BaseCommand):

@@ -20,11 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import initiatives
-from tracker.actors import SystemActor
-from tracker.context import acting_as
-from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
-from tracker.seeds import seeded_initiatives
+from tracker.data.seeds import seeded_initiatives
+from tracker.domain import initiatives
+from tracker.domain.actors import SystemActor
+from tracker.domain.context import acting_as
+from tracker.domain.permissions import ANALYSTS, COORDINATORS, VIEWERS
 
 ACTOR = SystemActor("create_demo_users")
 # username → group (None: the superuser, who needs none)

@@ -6,7 +6,7 @@ safety net, or by hand after restoring a backup or emptying the task queue.
 
 from django.core.management.base import BaseCommand
 
-from tracker.outbox import dispatch
+from tracker.delivery.outbox import dispatch
 
 
 class Command(BaseCommand):

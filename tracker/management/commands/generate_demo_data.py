@@ -1,7 +1,7 @@
 """`python manage.py generate_demo_data --initiatives N --observations M --seed S [--replace] [--no-progress]`.
 
 Fills the database with invented partners (ISO "XZ"), trade series and initiatives for demonstrations and load
-tests; the rules (what is made, how demo rows are recognised, determinism) are in `tracker.demo_data`.
+tests; the rules (what is made, how demo rows are recognised, determinism) are in `tracker.data.demo_data`.
 """
 
 import sys
@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tracker.demo_data import DemoDataError, generate
+from tracker.data.demo_data import DemoDataError, generate
 
 
 class Command(BaseCommand):

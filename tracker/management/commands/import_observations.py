@@ -1,6 +1,6 @@
 """`python manage.py import_observations FILE.csv [--skip-invalid] [--rejects PATH] [--no-progress]`.
 
-The rules and the SQL are in `tracker.imports`; this shows progress and reports.
+The rules and the SQL are in `tracker.data.imports`; this shows progress and reports.
 """
 
 import sys
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tracker.imports import ImportRefused, UnreadableFile, import_observations
+from tracker.data.imports import ImportRefused, UnreadableFile, import_observations
 
 SHOWN_ERRORS = 20
 

@@ -1,6 +1,6 @@
 """`python manage.py load_seeds [--path seeds/]`: load the seed data; a second run changes nothing.
 
-The rules (natural keys, derived values, statuses set only on creation) are in `tracker.seeds`.
+The rules (natural keys, derived values, statuses set only on creation) are in `tracker.data.seeds`.
 """
 
 from pathlib import Path
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.seeds import SeedError, load_seeds
+from tracker.data.seeds import SeedError, load_seeds
 
 
 class Command(BaseCommand):

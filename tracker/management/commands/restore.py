@@ -1,11 +1,11 @@
-"""`python manage.py restore FILE [--yes]`: replace the whole database with a backup (tracker.backups)."""
+"""`python manage.py restore FILE [--yes]`: replace the whole database with a backup (tracker.ops.backups)."""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.backups import BackupError, describe, restore
+from tracker.ops.backups import BackupError, describe, restore
 
 
 class Command(BaseCommand):

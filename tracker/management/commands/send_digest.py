@@ -7,8 +7,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.milestones import record_overdue
-from tracker.notifications import send_digests
+from tracker.delivery.notifications import send_digests
+from tracker.domain.milestones import record_overdue
 
 
 class Command(BaseCommand):

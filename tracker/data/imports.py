@@ -1,7 +1,7 @@
 """Importing trade observations from a CSV file of any size (`manage.py import_observations`).
 
 One pass streams the file: each row is checked in Python with the rules the API's bulk PUT uses
-(`tracker.observations.ObservationRules`), and the good rows are copied into a temporary staging table (COPY on
+(`tracker.domain.observations.ObservationRules`), and the good rows are copied into a temporary staging table (COPY on
 PostgreSQL, batched INSERTs on SQLite); the file is never held in memory. Then, in SQL, rows that repeat an
 (indicator, period) of the file and rows that would overwrite a derived value are refused, and the rest are
 merged into the observations in one statement, with one history row per change and one event per indicator
@@ -28,15 +28,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import events
-from tracker.actors import SystemActor, name_of
-from tracker.context import acting_as
-from tracker.derived import recompute_derived
-from tracker.errors import DomainError
-from tracker.locks import lock_figures
+from tracker.data.spreadsheets import decimal_point, delimiter_of, separator_hint
+from tracker.domain import events
+from tracker.domain.actors import SystemActor, name_of
+from tracker.domain.context import acting_as
+from tracker.domain.derived import recompute_derived
+from tracker.domain.errors import DomainError
+from tracker.domain.locks import lock_figures
+from tracker.domain.observations import COMPARED, ObservationRules
 from tracker.models import Observation, Source, TradeIndicator
-from tracker.observations import COMPARED, ObservationRules
-from tracker.spreadsheets import decimal_point, delimiter_of, separator_hint
 
 __all__ = [
     "ACTOR",
@@ -118,7 +118,7 @@ def import_observations(path, *, skip_invalid=False, rejects_path=None, progress
     progress = progress or NullProgress()
     report = ImportReport(rejects_path=Path(rejects_path) if rejects_path else rejects_path_for(path))
     with _open(path) as file:
-        # A file saved by Excel in a decimal-comma locale has ';' between fields (tracker.spreadsheets).
+        # A file saved by Excel in a decimal-comma locale has ';' between fields (tracker.data.spreadsheets).
         delimiter = delimiter_of(file.readline())
         file.seek(0)
         reader = csv.reader(file, delimiter=delimiter)
@@ -434,7 +434,7 @@ class _Staging:
 
         Returns [(indicator id, created, updated)] for every indicator with a change.
         """
-        # The same lock the API's bulk PUT takes (tracker.locks.lock_figures), for every indicator of the
+        # The same lock the API's bulk PUT takes (tracker.domain.locks.lock_figures), for every indicator of the
         # file: imports and PUTs of one indicator's figures go one at a time instead of deadlocking.
         lock_figures(self.indicators)
         if not self.postgres:

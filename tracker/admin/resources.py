@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, results, widgets
 
-from tracker.choices import Priority, Qualifier, Visibility
+from tracker.data.spreadsheets import separator_hint
+from tracker.domain import observations, records
+from tracker.domain.choices import Priority, Qualifier, Visibility
+from tracker.domain.errors import InvalidRows
+from tracker.domain.observations import amount
 from tracker.models import Area, Initiative, Observation, Region, Source, TradeIndicator
-from tracker.observations import amount, derived_refusal
-from tracker.spreadsheets import separator_hint
 
 __all__ = ["FileError", "InitiativeResource", "ObservationResource"]
 
@@ -34,7 +36,7 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
 
 class AmountWidget(widgets.DecimalWidget):
-    """An observation's value, by the rule every door applies (tracker.observations.amount)."""
+    """An observation's value, by the rule every door applies (tracker.domain.observations.amount)."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -58,7 +60,7 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
-            return self.default
+            return getattr(self.default, "value", self.default)  # the code, as a file cell would give it
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a spreadsheet's number cell: 2.0 means 2
         text = str(value).strip()
@@ -108,6 +110,17 @@ class TrackerResource(resources.ModelResource):
             raise ValidationError(dict.fromkeys(bad, message))
         super().before_import_row(row, **kwargs)
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Every row through its record's one door, as the user importing the file; import-export's own save would
+        # skip the permission, version and event rules.
+        self.before_save_instance(instance, row, **kwargs)
+        if self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs):
+            self.write(instance, is_create, kwargs["user"])
+        self.after_save_instance(instance, row, **kwargs)
+
+    def write(self, instance, is_create, user):
+        records.save(instance, by=user, expected_version=None if is_create else instance.version)
+
     def get_instance(self, instance_loader, row):
         # An unknown code in an identifying column means "no such row yet"; the same column's field
         # validation then reports the code as a row error instead of an unexplained crash.
@@ -124,18 +137,26 @@ class ObservationResource(TrackerResource):
         attribute="qualifier", column_name="qualifier", widget=ChoiceWidget(Qualifier, Qualifier.EXACT)
     )
     # Exported so a file shows which figures are derived, never imported: derived figures follow their inputs
-    # (tracker.derived), and a row for one is refused as the API and the import command refuse it.
+    # (tracker.domain.derived), and a row for one is refused as the API and the import command refuse it.
     is_derived = fields.Field(attribute="is_derived", column_name="is_derived", readonly=True)
     formula = fields.Field(attribute="formula", column_name="formula", readonly=True)
     source = _code_field("source", Source, "key")
 
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        stored = Observation.objects.filter(
-            indicator__code=str(row.get("indicator") or "").strip(), period=str(row.get("period") or "").strip()
-        ).first()
-        if stored is not None and stored.is_derived:
-            raise ValidationError({"period": derived_refusal(stored)})
+    def write(self, instance, is_create, user):
+        # One row of the bulk upsert: the same rules, refusals and events as the API's PUT and the import command.
+        row = {
+            "period": instance.period,
+            "value": str(instance.value),
+            "qualifier": str(instance.qualifier),  # a model default is the enum member
+            "source": instance.source.key if instance.source_id else None,
+            "note": instance.note,
+        }
+        try:
+            observations.upsert_observations(instance.indicator, [row], by=user)
+        except InvalidRows as invalid:
+            raise ValidationError(invalid.errors["0"]) from None
+        stored = Observation.objects.filter(indicator=instance.indicator, period=instance.period)
+        instance.pk, instance.version = stored.values_list("pk", "version").get()
 
     class Meta:
         model = Observation
@@ -168,7 +189,7 @@ class InitiativeResource(TrackerResource):
         attribute="visibility", column_name="visibility", widget=ChoiceWidget(Visibility, Visibility.INTERNAL)
     )
     # Exported so a file shows where each initiative stands, never imported: status and health change
-    # only through tracker.workflow, and the version only by saving.
+    # only through tracker.domain.workflow, and the version only by saving.
     status = fields.Field(attribute="status", column_name="status", readonly=True)
     health = fields.Field(attribute="health", column_name="health", readonly=True)
     health_reason = fields.Field(attribute="health_reason", column_name="health_reason", readonly=True)

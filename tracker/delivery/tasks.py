@@ -1,5 +1,6 @@
-"""The background tasks (django-tasks). Each is a thin wrapper: the work and its rules are in tracker.outbox,
-tracker.webhooks and tracker.notifications, and every task is safe to run twice or late (see tracker.outbox).
+"""The background tasks (django-tasks). Each is a thin wrapper: the work and its rules are in the modules of
+tracker.delivery (outbox, webhooks, notifications), and every task is safe to run twice or late (see
+tracker.delivery.outbox).
 
 Run them with `manage.py db_worker` (TASKS_BACKEND=db, the default) or, in development only, in the process
 that queues them (TASKS_BACKEND=immediate). The modules doing the work import this one (to queue tasks), so
@@ -14,7 +15,7 @@ __all__ = ["announce_disabled_webhook", "deliver_webhook", "deliver_webhooks", "
 @task()
 def dispatch_events():
     """Fan out the events past the dispatch cursor into notifications and webhook deliveries."""
-    from tracker import outbox
+    from tracker.delivery import outbox
 
     return outbox.dispatch().as_dict()
 
@@ -22,15 +23,15 @@ def dispatch_events():
 @task()
 def deliver_webhook(delivery_id):
     """Make one attempt at a webhook delivery, if it is due."""
-    from tracker import webhooks
+    from tracker.delivery import webhooks
 
     return webhooks.attempt(delivery_id)
 
 
 @task()
 def deliver_webhooks(delivery_ids):
-    """Make the first attempt at each of a subscription's new deliveries, in order (tracker.webhooks.fan_out)."""
-    from tracker import webhooks
+    """Make the first attempt at each of a subscription's new deliveries, in order (webhooks.fan_out)."""
+    from tracker.delivery import webhooks
 
     return webhooks.attempt_many(delivery_ids)
 
@@ -38,7 +39,7 @@ def deliver_webhooks(delivery_ids):
 @task()
 def send_notification(notification_id):
     """Send one notification email, if it is due."""
-    from tracker import notifications
+    from tracker.delivery import notifications
 
     return notifications.send(notification_id)
 
@@ -46,6 +47,6 @@ def send_notification(notification_id):
 @task()
 def announce_disabled_webhook(subscription_id):
     """Tell the owner of a webhook subscription that it was disabled for failures."""
-    from tracker import webhooks
+    from tracker.delivery import webhooks
 
     return webhooks.announce_disabled(subscription_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from tracker import models
-from tracker.choices import Health, Status
+from tracker.domain.choices import Health, Status
 
 __all__ = ["MAX_SEARCH_LENGTH", "FilterSet", "InitiativeFilter", "UpdatedSince", "search"]
 

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import permissions
-from tracker.actors import key_of, name_of, user_of
-from tracker.choices import Health, Status
-from tracker.context import acting_as
-from tracker.errors import StaleVersion, TransitionNotAllowed
+from tracker.domain import permissions
+from tracker.domain.actors import key_of, name_of, user_of
+from tracker.domain.choices import Health, Status
+from tracker.domain.context import acting_as
+from tracker.domain.errors import StaleVersion, TransitionNotAllowed
 from tracker.models import Initiative, StatusUpdate
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Who may do what to which object. The admin, the API, the pages and the workflow all ask here.
 
-Model permissions (from the groups in tracker.roles) say what kind of object a user may change; the
+Model permissions (from the groups in tracker.domain.roles) say what kind of object a user may change; the
 object-level rules here add that a coordinator changes only the initiatives they own and what hangs off
 them. API keys are partner principals: they see only what is shared with partners (and, if restricted, of
 their region), and write only with write scope.
@@ -9,8 +9,8 @@ their region), and write only with write scope.
 from django.conf import settings
 from django.db.models import Q
 
-from tracker.actors import is_api_key
-from tracker.choices import Visibility
+from tracker.domain.actors import is_api_key
+from tracker.domain.choices import Visibility
 
 __all__ = [
     "ANALYSTS",

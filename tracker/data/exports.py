@@ -1,7 +1,7 @@
 """Exports of lists as CSV (streamed, so memory stays flat whatever the size) and XLSX (write-only mode).
 
 The CSV of pages (the initiatives list, an indicator's figures) is for spreadsheets: it starts with a byte-order
-mark and guards formulas (tracker.spreadsheets). The observations export of the API is for machines: the same
+mark and guards formulas (tracker.data.spreadsheets). The observations export of the API is for machines: the same
 formula guard, no byte-order mark.
 """
 
@@ -16,10 +16,10 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.choices import Health, Priority, Status, Visibility
-from tracker.errors import ExportTooLarge
-from tracker.imports import COLUMNS
-from tracker.spreadsheets import BOM, guarded, guarded_sql
+from tracker.data.imports import COLUMNS
+from tracker.data.spreadsheets import BOM, guarded, guarded_sql
+from tracker.domain.choices import Health, Priority, Status, Visibility
+from tracker.domain.errors import ExportTooLarge
 
 __all__ = [
     "FORMATS",

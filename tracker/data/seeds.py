@@ -20,11 +20,11 @@ How a load works, and why:
 - A record is applied only when it differs from what the same record said at the last load (a digest kept in
   SeedFingerprint). So an edited seed file updates the database, while an unchanged one never undoes what a
   coordinator edited since: `make run` loads the seeds at every start.
-- Derived observations carry a `formula` and no `value`: the value is computed with `tracker.formulas` from the
+- Derived observations carry a `formula` and no `value`: the value is computed with `tracker.domain.formulas` from the
   stored values it refers to, in dependency order, and rounded to cents. A derived value cannot be `exact` when
   one of its inputs is not; left out, the qualifier is `approx` in that case and `exact` otherwise.
 - Status: a new initiative is created `proposed` and brought to its seeded status through
-  `tracker.workflow.transition` along the allowed path, by `SystemActor("load_seeds")`, so its journal shows how
+  `tracker.domain.workflow.transition` along the allowed path, by `SystemActor("load_seeds")`, so its journal shows how
   it got there. From then on status belongs to the coordinators: a later run never changes it (the summary
   notes where seed and database differ). For the same reason a milestone's `state` and `done_on` are set only
   when the loader creates it.
@@ -42,9 +42,10 @@ import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from tracker import derived, formulas, initiatives, workflow
-from tracker.actors import SystemActor
-from tracker.choices import (
+from tracker.domain import derived, formulas, workflow
+from tracker.domain import records as doors
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import (
     Flow,
     Frequency,
     MilestoneKind,
@@ -58,7 +59,8 @@ from tracker.choices import (
     Status,
     Visibility,
 )
-from tracker.context import acting_as
+from tracker.domain.context import acting_as
+from tracker.domain.periods import parse_period
 from tracker.models import (
     Area,
     Commodity,
@@ -75,7 +77,6 @@ from tracker.models import (
     Source,
     TradeIndicator,
 )
-from tracker.periods import parse_period
 
 __all__ = ["SECTIONS", "SEED_ACTOR", "LoadReport", "SeedError", "load_seeds", "seeded_initiatives"]
 
@@ -383,14 +384,7 @@ class _Loader:
 
     def save(self, record, row, outcome):
         try:
-            if isinstance(row, initiatives.RECORDS):  # an initiative and its parts: through their one door
-                if outcome == "created":
-                    initiatives.save_new(row, by=SEED_ACTOR)
-                else:
-                    initiatives.save_changes(row, by=SEED_ACTOR, expected_version=row.version)
-            else:
-                row.full_clean()
-                row.save()
+            doors.save(row, by=SEED_ACTOR, expected_version=None if outcome == "created" else row.version)
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             record.fail("record" if field == NON_FIELD_ERRORS else field, " ".join(messages))

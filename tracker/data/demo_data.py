@@ -22,7 +22,7 @@ initiatives does; every timestamp is derived from BASE, never from the clock. BA
 milestones due before it are overdue whenever the data is looked at.
 
 Fast: rows go in with bulk inserts (observations with COPY on PostgreSQL, streamed series by series, so ten
-million rows never sit in memory), in one transaction. **This bypasses `tracker.workflow`, the change history and
+million rows never sit in memory), in one transaction. **This bypasses `tracker.domain.workflow`, the change history and
 the event log on purpose**: a demo load is not a series of changes that anyone should be notified of or that a
 partner should mirror. In exchange this module itself keeps every rule those paths keep: statuses reached by
 allowed transitions, journal versions matching the initiative's, done dates exactly on done milestones,
@@ -49,7 +49,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from tracker.choices import (
+from tracker.domain.choices import (
     Flow,
     Frequency,
     Health,
@@ -61,6 +61,8 @@ from tracker.choices import (
     Status,
     Visibility,
 )
+from tracker.domain.periods import parse_period
+from tracker.domain.permissions import COORDINATORS
 from tracker.models import (
     Area,
     Commodity,
@@ -77,8 +79,6 @@ from tracker.models import (
     TradeIndicator,
     Watch,
 )
-from tracker.periods import parse_period
-from tracker.permissions import COORDINATORS
 
 __all__ = ["BASE", "DemoDataError", "Report", "demo_data_exists", "generate", "remove_demo_data"]
 
@@ -633,7 +633,7 @@ def _demo_source():
 def _coordinators_group():
     group = Group.objects.filter(name=COORDINATORS).first()
     if group is None:  # the roles migration made it, but a flushed test database may have lost it
-        from tracker.roles import sync_roles
+        from tracker.domain.roles import sync_roles
 
         sync_roles(apps)
         group = Group.objects.get(name=COORDINATORS)
@@ -763,7 +763,7 @@ def _pick(rng, shares):
 
 def _status_path(rng, status):
     """The statuses an initiative passed after `proposed` to reach `status`, one allowed transition each
-    (tracker.workflow): along the main path, or along it to where it was put on hold or cancelled."""
+    (tracker.domain.workflow): along the main path, or along it to where it was put on hold or cancelled."""
     if status in MAIN_PATH:
         return MAIN_PATH[: MAIN_PATH.index(status) + 1]
     if status == Status.PROPOSED:
@@ -792,7 +792,7 @@ def _journal(rng, initiative, status, health):
         before, before_health = current, current_health
         if to is not None:
             if current in ACTIVE:
-                previous = current  # where on_hold resumes to (tracker.workflow._move)
+                previous = current  # where on_hold resumes to (tracker.domain.workflow._move)
             current = to
             day = timezone.localdate(when)
             if to == Status.IN_PROGRESS:

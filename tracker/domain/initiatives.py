@@ -2,19 +2,19 @@
 links): create, change, delete. The API's serializers and views, the admin's forms and the pages call these and
 hold no rule of their own.
 
-Each operation takes the actor explicitly, checks what that actor may do (tracker.permissions), validates the
+Each operation takes the actor explicitly, checks what that actor may do (tracker.domain.permissions), validates the
 record (its model's rules), compares the version the caller read (`expected_version`: a changed record is refused
 with StaleVersion, a deleted one with DoesNotExist), and writes the record, its history row and its events in
-one transaction. Status and health are not changed here but by tracker.workflow.
+one transaction. Status and health are not changed here but by tracker.domain.workflow.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tracker import permissions
-from tracker.actors import is_api_key
-from tracker.context import acting_as
+from tracker.domain import permissions
+from tracker.domain.actors import is_api_key
+from tracker.domain.context import acting_as
 from tracker.models import Initiative, InitiativeIndicator, Milestone, Participation
 
 __all__ = ["RECORDS", "create", "delete", "save_changes", "save_new", "update"]

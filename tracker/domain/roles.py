@@ -1,10 +1,10 @@
-"""The groups that carry model permissions. Object-level rules (ownership) are in `tracker.permissions`.
+"""The groups that carry model permissions. Object-level rules (ownership) are in `tracker.domain.permissions`.
 
 A migration calls `sync_roles`, so every database has these groups; a later migration that adds models
 calls it again to grant their permissions.
 """
 
-from tracker.permissions import ANALYSTS, COORDINATORS, VIEWERS
+from tracker.domain.permissions import ANALYSTS, COORDINATORS, VIEWERS
 
 __all__ = ["ROLE_PERMISSIONS", "sync_roles"]
 
@@ -27,7 +27,7 @@ NOT_FOR_ROLES = {
 
 ROLE_PERMISSIONS = {
     VIEWERS: {"view"},
-    # Coordinators may add and change these, but only where they own the initiative (tracker.permissions).
+    # Coordinators may add and change these, but only where they own the initiative (tracker.domain.permissions).
     COORDINATORS: {"view"}
     | {f"{action}_{model}" for model in _INITIATIVE_PARTS for action in ("add", "change")}
     | {"delete_milestone", "delete_participation", "delete_initiativeindicator"},

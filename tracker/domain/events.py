@@ -5,8 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.actors import is_api_key, name_of
-from tracker.context import current_actor, current_request_id
+from tracker.domain.actors import is_api_key, name_of
+from tracker.domain.context import current_actor, current_request_id
 from tracker.models.events import Action, Event, lock_event_order
 
 __all__ = ["Action", "event_for", "latest_event_id", "on_events_written", "record", "record_many"]
@@ -56,7 +56,7 @@ def record_many(events):
             _written()
 
 
-# Called in every transaction that writes events, after writing them: the outbox (tracker.outbox, registered by
+# Called in every transaction that writes events, after writing them: the outbox (tracker.delivery.outbox, registered by
 # TrackerConfig.ready) queues their fan-out to notifications and webhooks there. The event log knows nothing of
 # delivery; delivery subscribes to it.
 _listeners = []

@@ -1,5 +1,5 @@
 """Derived observations follow their inputs: when figures of an indicator change, every derived observation whose
-formula refers to that indicator is computed again (tracker.formulas), in the same transaction, whoever made the
+formula refers to that indicator is computed again (tracker.domain.formulas), in the same transaction, whoever made the
 change (the API's bulk PUT, the import command, the admin, the seeds).
 
 A derived value is rounded to cents. Its qualifier stays as it was, except that it cannot stay "exact" once an
@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from tracker import events, formulas
-from tracker.actors import name_of, user_of
-from tracker.choices import Qualifier
-from tracker.context import current_actor
-from tracker.locks import lock_figures
+from tracker.domain import events, formulas
+from tracker.domain.actors import name_of, user_of
+from tracker.domain.choices import Qualifier
+from tracker.domain.context import current_actor
+from tracker.domain.locks import lock_figures
 from tracker.models import Observation, TradeIndicator
 
 __all__ = ["evaluate", "recompute_derived"]

@@ -22,8 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tracker import outbox, tasks
-from tracker.choices import Health, NotificationKind, NotificationStatus, Status
+from tracker.delivery import outbox, tasks
+from tracker.domain.choices import Health, NotificationKind, NotificationStatus, Status
 from tracker.models import (
     DigestSent,
     Initiative,
@@ -74,7 +74,7 @@ def _owners_then(events):
 
 def fan_out(events):
     """Create the notifications `events` call for and queue their sending; return how many were created.
-    Called by tracker.outbox.dispatch in its transaction, which holds the cursor lock."""
+    Called by tracker.delivery.outbox.dispatch in its transaction, which holds the cursor lock."""
     changes = [
         e for e in events if e.object_type == "initiative" and e.action == Action.TRANSITIONED and _kinds(e.data)
     ]

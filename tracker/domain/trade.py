@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractYear
 
-from tracker.choices import Flow, Frequency
+from tracker.domain.choices import Flow, Frequency
+from tracker.domain.periods import parse_period
 from tracker.models import Observation, Region
-from tracker.periods import parse_period
 
 __all__ = [
     "FLOWS",

@@ -1,6 +1,6 @@
 """Reading the outbox (the event log, tracker.models.events) and fanning each event out to the people and
-partner systems that follow it: notification emails (tracker.notifications) and webhook deliveries
-(tracker.webhooks).
+partner systems that follow it: notification emails (tracker.delivery.notifications) and webhook deliveries
+(tracker.delivery.webhooks).
 
 How nothing is lost:
 
@@ -40,7 +40,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from tracker import tasks
+from tracker.delivery import tasks
 from tracker.models import DispatchCursor, Event
 from tracker.models.events import lock_event_order
 
@@ -90,7 +90,7 @@ def _dispatch_queued():
 
 
 def wake_dispatcher():
-    """Queue one dispatch per transaction that writes events (tracker.events calls this for every event)."""
+    """Queue one dispatch per transaction that writes events (tracker.domain.events calls this for every event)."""
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(func is _dispatch_queued for _s, func, _r in connection.run_on_commit):
         return
@@ -173,7 +173,7 @@ def keep_watch():
 
 
 def _work_in_flight():
-    from tracker.choices import DeliveryStatus, NotificationStatus
+    from tracker.domain.choices import DeliveryStatus, NotificationStatus
     from tracker.models import Notification, WebhookDelivery
 
     return (
@@ -183,7 +183,7 @@ def _work_in_flight():
 
 
 def _dispatch_batch(batch_size, report):
-    from tracker import notifications, webhooks
+    from tracker.delivery import notifications, webhooks
 
     with transaction.atomic():
         DispatchCursor.objects.get_or_create(pk=DispatchCursor.SINGLETON)
@@ -202,7 +202,7 @@ def _dispatch_batch(batch_size, report):
 def sweep(now=None):
     """Queue again every delivery and email that is overdue by more than a lease: their task was lost (a
     worker killed, a queue emptied by hand) or never existed (a backend that cannot defer retries)."""
-    from tracker import notifications, webhooks
+    from tracker.delivery import notifications, webhooks
 
     now = now or timezone.now()
     grace = settings.TASK_LEASE if tasks.dispatch_events.get_backend().supports_defer else 0

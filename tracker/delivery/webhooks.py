@@ -34,13 +34,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import outbox, permissions, tasks
-from tracker.actors import SystemActor
-from tracker.choices import DeliveryStatus
-from tracker.context import acting_as
+from tracker.delivery import outbox, tasks
+from tracker.domain import permissions
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import DeliveryStatus
+from tracker.domain.context import acting_as
+from tracker.domain.safe_urls import UnsafeAddress, resolve
 from tracker.models import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tracker.models.events import Action
-from tracker.safe_urls import UnsafeAddress, resolve
 
 __all__ = [
     "announce_disabled",
@@ -141,7 +142,7 @@ def _active_keys():
 def fan_out(events):
     """Create a delivery of each of `events` (consecutive ids) for each enabled subscription that wants it and
     whose key may see it; queue their first attempts; return how many were created. Called by
-    tracker.outbox.dispatch in its transaction, which holds the cursor lock: no other dispatcher is creating
+    tracker.delivery.outbox.dispatch in its transaction, which holds the cursor lock: no other dispatcher is creating
     deliveries of these events meanwhile."""
     first, last = events[0].pk, events[-1].pk
     batch = Event.objects.filter(id__gte=first, id__lte=last)
@@ -168,7 +169,7 @@ def fan_out(events):
 
 
 def requeue_overdue(overdue_since, now, limit=1000):
-    """Queue open deliveries whose attempt is overdue (their task went missing); see tracker.outbox.sweep."""
+    """Queue open deliveries whose attempt is overdue (their task went missing); see tracker.delivery.outbox.sweep."""
     with transaction.atomic():
         ids = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -400,7 +401,7 @@ def _disable(subscription, reason, now):
 
 def announce_disabled(subscription_id):
     """Email the person who created the subscription's key (or the ADMINS) that it was disabled, and why."""
-    from tracker import notifications
+    from tracker.delivery import notifications
 
     subscription = (
         WebhookSubscription.objects.select_related("api_key__created_by", "region").filter(pk=subscription_id).first()

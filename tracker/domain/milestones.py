@@ -1,13 +1,13 @@
 """Milestones and instructions: tick one done and add one (the pages' actions, written through
-tracker.initiatives like every change to an initiative's parts), and the daily "overdue" events."""
+tracker.domain.initiatives like every change to an initiative's parts), and the daily "overdue" events."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import events, initiatives
-from tracker.actors import SystemActor
-from tracker.choices import MilestoneState
-from tracker.context import acting_as
+from tracker.domain import events, initiatives
+from tracker.domain.actors import SystemActor
+from tracker.domain.choices import MilestoneState
+from tracker.domain.context import acting_as
 from tracker.models import Event, Milestone
 
 __all__ = ["add_milestone", "complete_milestone", "record_overdue"]

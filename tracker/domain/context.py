@@ -11,7 +11,7 @@ import contextvars
 import uuid
 from contextlib import contextmanager
 
-from tracker.actors import name_of
+from tracker.domain.actors import name_of
 
 __all__ = ["acting_as", "current_actor", "current_request_id", "new_request_id", "with_request_id"]
 

@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 
-from tracker.choices import Qualifier
+from tracker.domain.choices import Qualifier
 
 __all__ = [
     "MINUS",
@@ -389,7 +389,7 @@ def _month_names():
 
 def format_period(period):
     """A period's text as people read it: "2023-Q1" → "Q1 2023" / "I кв. 2023"; "2023-03" → "Mar 2023" /
-    "март 2023"; a year, and anything unrecognised, unchanged. Takes the text or a tracker.periods.Period."""
+    "март 2023"; a year, and anything unrecognised, unchanged. Takes the text or a tracker.domain.periods.Period."""
     if period is None:
         return ""
     text = str(getattr(period, "text", period)).strip()

@@ -10,7 +10,7 @@ import datetime
 import json
 import logging
 
-from tracker.context import current_request_id
+from tracker.domain.context import current_request_id
 
 __all__ = ["JsonFormatter", "TextFormatter", "request_id_of"]
 

@@ -7,7 +7,7 @@ import time
 
 from django.db import OperationalError, transaction
 
-from tracker.errors import WriteConflict
+from tracker.domain.errors import WriteConflict
 
 __all__ = ["ATTEMPTS", "is_lost_race", "retried"]
 

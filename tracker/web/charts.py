@@ -1,7 +1,7 @@
 """Trade charts drawn on the server as SVG: no JavaScript, nothing to download, readable in any language.
 
 Every chart is an <svg role="img"> labelled by its own <title> and <desc>, scales with its container
-(viewBox, width 100%), and carries its numbers in the active language (tracker.formatting). Nothing relies on
+(viewBox, width 100%), and carries its numbers in the active language (tracker.web.formatting). Nothing relies on
 colour alone: each series has its own marker shape and dash pattern (lines) or fill pattern (bars); derived
 values are drawn hollow or faded with a dashed outline; values that are not exact carry their qualifier symbol
 (≈, ≥, ≤). Pages show `data_table_rows` beside every chart, so every figure is also available as text.
@@ -19,8 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tracker.choices import Qualifier
-from tracker.formatting import compact_unit, format_compact, format_money, format_period
+from tracker.domain.choices import Qualifier
+from tracker.web.formatting import compact_unit, format_compact, format_money, format_period
 
 __all__ = ["PALETTE", "Point", "Series", "TableRow", "bar_chart", "data_table_rows", "line_chart"]
 

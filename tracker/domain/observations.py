@@ -1,7 +1,7 @@
 """Upserting trade observations in bulk: validated as a whole, written all-or-nothing, idempotent.
 
 Used by the API's bulk PUT; `ObservationRules` (what a row must hold) is shared with the CSV import
-(`tracker.imports`). It bypasses Model.save for speed, so it writes the history rows and events itself, in the
+(`tracker.data.imports`). It bypasses Model.save for speed, so it writes the history rows and events itself, in the
 same transaction as the rows.
 """
 
@@ -11,21 +11,23 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker import events, permissions
-from tracker.actors import name_of, user_of
-from tracker.choices import Frequency, Qualifier
-from tracker.context import acting_as
-from tracker.derived import recompute_derived
-from tracker.errors import InvalidRows
-from tracker.locks import lock_figures
+from tracker.domain import events, permissions
+from tracker.domain.actors import name_of, user_of
+from tracker.domain.choices import Frequency, Qualifier
+from tracker.domain.context import acting_as
+from tracker.domain.derived import evaluate, recompute_derived
+from tracker.domain.errors import InvalidRows
+from tracker.domain.formulas import FormulaError
+from tracker.domain.locks import lock_figures
+from tracker.domain.periods import parse_period
+from tracker.domain.retries import retried
 from tracker.models import Observation, Source
-from tracker.periods import parse_period
-from tracker.retries import retried
 
 __all__ = [
     "COMPARED",
@@ -33,7 +35,10 @@ __all__ = [
     "ObservationRules",
     "UpsertResult",
     "amount",
+    "delete_one",
     "derived_refusal",
+    "follow_formula",
+    "save_one",
     "upsert_observations",
 ]
 
@@ -275,3 +280,53 @@ def _known_periods():
             with contextlib.suppress(ValueError):
                 table[text] = parse_period(text, frequency)
     return periods
+
+
+# --- one figure at a time (the admin's forms, the seeds) --------------------------------------------------------
+
+
+def save_one(observation, *, by, expected_version=None):
+    """Save one observation, new (`expected_version` None) or changed in memory, by the rules of the bulk upsert:
+    who may write the indicator's figures, and a derived figure follows its formula. A derived figure's value is
+    computed here, never taken from the caller; a changed value for a derived figure whose formula stays is
+    refused (derived_refusal), as the bulk upsert and the import refuse it."""
+    indicator = observation.indicator
+    if not permissions.can_write_observations(by, indicator):
+        raise PermissionDenied(_("You may not write the figures of this indicator."))
+    follow_formula(observation)
+    observation.full_clean(exclude=["period_start"])
+    with transaction.atomic(), acting_as(by):
+        lock_figures([indicator.pk])
+        if expected_version is None:
+            observation.save()
+        else:
+            observation.save_versioned(expected_version)
+    return observation
+
+
+def delete_one(observation, *, by, expected_version):
+    """Delete one observation if nobody saved it since `expected_version`; the derived figures that referred to it
+    keep their value (tracker.domain.derived)."""
+    if not permissions.can_write_observations(by, observation.indicator):
+        raise PermissionDenied(_("You may not write the figures of this indicator."))
+    with acting_as(by):
+        observation.delete_versioned(expected_version)
+
+
+def follow_formula(observation):
+    """Give a derived `observation` the value of its formula; ValidationError when the formula cannot be computed
+    or when a value typed over a derived figure whose formula stays would be lost. Forms ask it before saving, so
+    the refusal shows beside the field; save_one asks it again."""
+    if not observation.is_derived:
+        return
+    stored = None
+    if observation.pk is not None:
+        stored = Observation.objects.filter(pk=observation.pk).values("is_derived", "formula", "value").first()
+    try:
+        value, _inputs = evaluate(observation.formula)
+    except (FormulaError, ArithmeticError) as error:
+        raise ValidationError({"formula": str(error) or _("The formula cannot be computed.")}) from None
+    same_formula = stored is not None and stored["is_derived"] and stored["formula"] == observation.formula
+    if same_formula and observation.value is not None and observation.value != stored["value"]:
+        raise ValidationError({"value": derived_refusal(observation)})
+    observation.value = value

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tracker.choices import Frequency
+from tracker.domain.choices import Frequency
 
 __all__ = ["PERIOD_PATTERN", "Period", "parse_period"]
 
