@@ -35,7 +35,7 @@ from tracker.domain.context import acting_as
 from tracker.domain.derived import recompute_derived
 from tracker.domain.errors import DomainError
 from tracker.domain.locks import lock_figures
-from tracker.domain.observations import COMPARED, ObservationRules
+from tracker.domain.observations import COMPARED, DERIVED_REFUSAL, ObservationRules
 from tracker.models import Observation, Source, TradeIndicator
 
 __all__ = [
@@ -404,7 +404,7 @@ class _Staging:
             f"FROM import_stage s JOIN {OBSERVATIONS} o ON o.indicator_id = s.indicator_id AND o.period = s.period "
             "WHERE o.is_derived",
             [
-                _("%(period)s is derived by the formula %(formula)s; change its inputs instead."),
+                _(DERIVED_REFUSAL),
                 "%(period)s",
                 "%(formula)s",
             ],

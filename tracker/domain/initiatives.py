@@ -113,8 +113,5 @@ def _saved(record, by, *, expected_version):
     # The period's first day is derived from the period when an observation is saved; nothing else is skipped.
     record.full_clean(exclude=["period_start"])
     with transaction.atomic(), acting_as(by):
-        if expected_version is None:
-            record.save()
-        else:
-            record.save_versioned(expected_version)
+        record.save_expecting(expected_version)
     return record

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.domain import events, permissions
@@ -31,6 +32,7 @@ from tracker.models import Observation, Source
 
 __all__ = [
     "COMPARED",
+    "DERIVED_REFUSAL",
     "NOTE_MAX_LENGTH",
     "ObservationRules",
     "UpsertResult",
@@ -99,9 +101,13 @@ def _upsert(indicator, wanted, by):
     return result
 
 
+# The import command's SQL fills in the same message.
+DERIVED_REFUSAL = gettext_noop("%(period)s is derived by the formula %(formula)s; change its inputs instead.")
+
+
 def derived_refusal(observation):
     """Why a row may not write over `observation`, a derived figure (every door refuses it the same way)."""
-    return _("%(period)s is derived by the formula %(formula)s; change its inputs instead.") % {
+    return _(DERIVED_REFUSAL) % {
         "period": observation.period,
         "formula": observation.formula,
     }
@@ -297,10 +303,7 @@ def save_one(observation, *, by, expected_version=None):
     observation.full_clean(exclude=["period_start"])
     with transaction.atomic(), acting_as(by):
         lock_figures([indicator.pk])
-        if expected_version is None:
-            observation.save()
-        else:
-            observation.save_versioned(expected_version)
+        observation.save_expecting(expected_version)
     return observation
 
 

@@ -32,10 +32,7 @@ def save(record, *, by, expected_version=None):
     _may(by, "add" if expected_version is None else "change", record)
     record.full_clean()
     with transaction.atomic(), acting_as(by):
-        if expected_version is None:
-            record.save()
-        else:
-            record.save_versioned(expected_version)
+        record.save_expecting(expected_version)
     return record
 
 

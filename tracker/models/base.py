@@ -78,6 +78,13 @@ class Tracked(models.Model):
             self._version_claimed = True
             self.save(**kwargs)
 
+    def save_expecting(self, expected_version):
+        """Save a new record (`expected_version` None) or, with save_versioned, a changed one."""
+        if expected_version is None:
+            self.save()
+        else:
+            self.save_versioned(expected_version)
+
     def delete_versioned(self, expected_version):
         """Delete only if the stored version is still `expected_version`: raise StaleVersion if it changed, and
         DoesNotExist if it is gone.
