@@ -65,7 +65,7 @@ def schema_key():
     paths = [
         BASE_DIR / "requirements.txt",
         BASE_DIR / "config" / "settings.py",
-        BASE_DIR / "tracker" / "seeds.py",
+        BASE_DIR / "tracker" / "data" / "seeds.py",
         *sorted((BASE_DIR / "tracker" / "migrations").glob("*.py")),
         *sorted((BASE_DIR / "tracker" / "models").glob("*.py")),
         *sorted(path for path in (BASE_DIR / "seeds").rglob("*") if path.is_file()),
