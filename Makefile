@@ -77,6 +77,14 @@ lint: venv
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The OpenAPI document against Redocly's recommended rules (tools/apilint: the CLI pinned with its integrity hash in
+# package-lock.json, installed with `npm ci`; trailing slashes allowed, see redocly.yaml). Needs Node.js and npm.
+apilint: venv
+	@command -v npm >/dev/null || { echo "make apilint needs Node.js and npm: apt-get install -y nodejs npm"; exit 1; }
+	cd tools/apilint && npm ci --no-audit --no-fund --silent
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file tools/apilint/schema.yaml
+	cd tools/apilint && node_modules/.bin/redocly lint schema.yaml --config redocly.yaml
+
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -20,6 +20,9 @@ accesslog = "-"
 errorlog = "-"
 # A request (an export, a bulk upload) may take a while; a worker stuck longer than this is restarted.
 timeout = 60
+# The largest request line gunicorn reads (its default, 4,094, answered longer ones with its own HTML page): the
+# application refuses addresses over MAX_URL_LENGTH with a 414 in the API's format (tracker/middleware/limits.py).
+limit_request_line = 8190
 graceful_timeout = 30
 # gunicorn's control socket is not used here (and ProtectSystem=strict leaves it nowhere to be written).
 control_socket_disable = True

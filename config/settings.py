@@ -175,6 +175,7 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 # Origins allowed to POST forms besides this host itself, e.g. "https://tracker.example.org" when the proxy
 # rewrites the Host header.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "tracker.api.errors.csrf_failure"  # problem+json under /api/, Django's page elsewhere
 
 # A session lasts a working day from the login, then the user logs in again; scripts cannot read its cookie, and
 # other sites' forms do not get it sent along.
@@ -279,6 +280,9 @@ API_MAX_BULK_OBSERVATIONS = env_int("API_MAX_BULK_OBSERVATIONS", 10_000, minimum
 # they are spooled to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=0)
+# Path and query of one address, in characters: longer ones are answered 414 (tracker/middleware/limits.py). The
+# default fits the request line gunicorn reads (8,190 bytes, config/gunicorn.conf.py) with the method and version.
+MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 8000, minimum=256)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=1)  # more: 400
 # Rows one export may have (the pages' initiative list, the API's observations.csv); more is a 413 saying by how
 # much. XLSX is built whole in a temporary file before anything is sent, so its limit is lower.
@@ -291,7 +295,7 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.api.auth.BearerKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "tracker.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["tracker.api.filters.GivenFiltersBackend"],
@@ -304,12 +308,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"principal": env_str("API_THROTTLE_RATE", "1200/minute")},
     "EXCEPTION_HANDLER": "tracker.api.errors.problem_exception_handler",
-    # DRF's three, with JSON nested too deeply to read answered 400 rather than 500.
-    "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only, so the schema offers generated clients one body type (a form or multipart body is 415);
+    # JSON nested too deeply to read is answered 400 rather than 500.
+    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": "tracker.api.metadata.Metadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -320,6 +322,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Initiatives, their journal and milestones, and trade figures, for partner systems. "
     "Authenticate with `Authorization: Bearer <key>`.",
     "VERSION": "1.0.0",
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tracker.api.schema.typed_nullables"],
+    "SERVERS": [{"url": "/", "description": "This server"}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -380,6 +385,9 @@ WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 2, minimum=0)  # seconds; dou
 WEBHOOK_RETRY_CAP = env_int("WEBHOOK_RETRY_CAP", 3600, minimum=1)  # seconds: the longest wait between attempts
 WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024  # read of a receiver's answer; the first KB is kept
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+# After a secret is rotated, deliveries are signed with the new and the previous secret for this long (hours), so a
+# receiver can switch over without losing any.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
 
 # --- operations: logs and backups (README, "Health checks, logs and request ids" and "Backups") -------------------
 

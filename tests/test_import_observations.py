@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -246,7 +247,7 @@ def test_one_bad_row_among_many_writes_nothing_and_lists_it(monthly, write_csv):
 
     assert "1 of 2000 rows were refused; nothing was written" in message
     assert "--skip-invalid" in message
-    assert "line 1502, value: Give a number below 10^16 with at most two decimals." in err
+    assert "line 1502, value: Give a number below 10^16 with at most two decimals, written like 1234.56." in err
     assert nothing_written()
     rejects = rejects_of(path.with_name("figures.rejects.csv"))
     assert rejects == [
@@ -256,7 +257,7 @@ def test_one_bad_row_among_many_writes_nothing_and_lists_it(monthly, write_csv):
             "row_error": "",
             "indicator_error": "",
             "period_error": "",
-            "value_error": "Give a number below 10^16 with at most two decimals.",
+            "value_error": "Give a number below 10^16 with at most two decimals, written like 1234.56.",
             "qualifier_error": "",
             "source_error": "",
             "note_error": "",
@@ -340,9 +341,9 @@ def test_values_at_the_limits_are_accepted(monthly, write_csv):
         [
             ["by-lip-exports-month", "2023-01", largest, "", "", ""],
             ["by-lip-exports-month", "2023-02", f"-{largest}", "", "", ""],
-            ["by-lip-exports-month", "2023-03", "1E+3", "", "", ""],
-            ["by-lip-exports-month", "2023-04", " 0.10 ", "", "", ""],
-            ["by-lip-exports-month", " 2023-05 ", "1.50", "", "", ""],
+            ["by-lip-exports-month", "2023-03", "1000", "", "", ""],
+            ["by-lip-exports-month", "2023-04", "0.10", "", "", ""],
+            ["by-lip-exports-month", "2023-05", "1.50", "", "", ""],
         ]
     )
 
@@ -499,11 +500,36 @@ def test_a_missing_file_is_refused(tmp_path, db):
     assert "Cannot read" in message
 
 
+@pytest.mark.parametrize(
+    ("period", "value", "field"),
+    [
+        ("2023-03", "1E+3", "value"),
+        ("2023-03", "1_000", "value"),
+        ("2023-03", " 0.10 ", "value"),
+        ("2023-03", "١٢٣", "value"),
+        (" 2023-05 ", "1.50", "period"),
+        ("2023-٠٥", "1.50", "period"),
+    ],
+)
+def test_a_value_or_period_not_in_its_one_form_is_refused_naming_the_field(monthly, write_csv, period, value, field):
+    """Before, the import took exponents, underscores, spaces and other scripts' digits, as the API did."""
+    path = write_csv([["by-lip-exports-month", period, value, "", "", ""]])
+
+    refused(path)
+
+    [reject] = rejects_of(path.with_name("figures.rejects.csv"))
+    assert [name for name in reject if name.endswith("_error") and reject[name]] == [f"{field}_error"]
+    assert not stored(monthly)
+
+
 # --- the rules are the API's ------------------------------------------------------------------------------------
 
 
 def _reference_amount(text):
-    """The value rule as the API wrote it before the rules were shared: Decimal, finite, < 10^16, 2 decimals."""
+    """The value rule, written another way: digits with an optional minus and point (nothing else: no exponent,
+    underscore, space or other script's digits), < 10^16, at most 2 decimals."""
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", str(text)):
+        return None
     try:
         value = Decimal(str(text))
         if not value.is_finite() or abs(value) >= Decimal("1e16") or value.as_tuple().exponent < -2:
@@ -519,11 +545,14 @@ def _reference_amount(text):
 @example("1E-1000000")
 @example("9999999999999999.99")
 @example("1E16")
+@example("1_000")
+@example(" 5")
+@example("١٢٣")  # Arabic-Indic digits, which Decimal reads as 123
 def test_the_fast_path_for_plain_amounts_agrees_with_the_general_rule(text):
     fields, errors = ObservationRules({}).check(None, "", text, "", "", "")
     expected = _reference_amount(text)
     if expected is None:
-        assert errors == {"value": "Give a number below 10^16 with at most two decimals."}
+        assert errors == {"value": "Give a number below 10^16 with at most two decimals, written like 1234.56."}
     else:
         assert errors is None and Decimal(fields[1]) == expected
 

@@ -120,13 +120,6 @@ def test_put_with_the_current_etag_replaces_the_initiative(superuser_client, sha
     assert Initiative.objects.get(pk=shared_initiative.pk).title == "Replaced"
 
 
-def test_an_if_match_with_several_etags_is_refused_as_ambiguous(superuser_client, shared_initiative):
-    response = superuser_client.patch(URL, {"title": "Replaced"}, format="json", HTTP_IF_MATCH='"1", "2"')
-
-    assert_problem(response, 428)
-    assert Initiative.objects.get(pk=shared_initiative.pk).version == 1
-
-
 def test_if_none_match_with_the_current_etag_gets_304_without_a_body(writer, shared_initiative):
     response = writer.get(URL, HTTP_IF_NONE_MATCH='"1"')
 

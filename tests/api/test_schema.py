@@ -1,5 +1,6 @@
 """The OpenAPI document at /api/schema/ describes the API as it behaves: a property-based run (schemathesis)
-sends generated requests to every operation and checks each answer against the document."""
+sends generated requests to every operation, with a read key and a write key, and runs every check but one on
+each answer (see test_every_operation_answers_as_documented)."""
 
 import re
 
@@ -11,8 +12,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tracker.api.throttling import refill_budgets
 from tracker.data.seeds import load_seeds
@@ -77,7 +77,10 @@ def test_the_docs_page_serves_swagger_ui_from_this_server_not_a_cdn(api_client, 
         assert finders.find(asset), f"{asset} is not among the static files"
         served = api_client.get(f"/static/{asset}")
         assert served.status_code == 200, asset
-        served.close()
+        # Read to the end, so the test client closes the file as a server would. (Calling close() directly sent
+        # request_finished with close_old_connections attached, which closed the connection, and with it the
+        # transaction that the property-based run below holds open for the module.)
+        assert b"".join(served.streaming_content)
 
 
 # --- the property-based run -----------------------------------------------------------------------------
@@ -90,7 +93,7 @@ def schema_token(django_db_setup, django_db_blocker):
     rolled back in a savepoint inside it."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_seeds(django_settings.BASE_DIR / "seeds")
-        yield ApiKey.issue("schemathesis", can_write=True)[1]
+        yield {"write": ApiKey.issue("schemathesis", can_write=True)[1], "read": ApiKey.issue("schemathesis-read")[1]}
         transaction.set_rollback(True)
 
 
@@ -116,11 +119,17 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
-def test_every_operation_answers_as_documented(case, schema_token, shared_connection):
+@pytest.mark.parametrize("key", ["read", "write"])
+def test_every_operation_answers_as_documented(case, schema_token, shared_connection, key):
+    """Every check schemathesis has, with a read key and a write key, but one: ST202 (positive_data_acceptance,
+    "a schema-valid request is accepted"). The schema cannot say which codes and ids exist, nor can it generate a
+    valid cursor (an opaque token only the server mints), so a schema-valid request naming a code that does not
+    exist, or a made-up cursor, is rightly refused with 400 or 404."""
     refill_budgets()  # generated requests are many; the throttle is not under test here
-    response = case.call(headers={"Authorization": f"Bearer {schema_token}"})
+    headers = {"Authorization": f"Bearer {schema_token[key]}"}
+    response = case.call(headers=headers)
 
-    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance, status_code_conformance])
+    case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
 
 
 def test_the_schema_generates_without_a_warning_and_validates(tmp_path):

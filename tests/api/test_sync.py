@@ -184,17 +184,19 @@ def test_the_feed_pages_with_after_and_says_where_it_stopped(write_client, share
         factories.MilestoneFactory(initiative=shared_initiative, title=f"Step {number}")
     everything = list(Event.objects.order_by("id").values_list("id", flat=True))
 
-    seen, url = [], "/api/v1/changes/?after=0&limit=2"
+    seen, url, more = [], "/api/v1/changes/?after=0&limit=2", []
     while url:
         body = write_client.get(url).json()
-        seen += [int(event["cursor"]) for event in body["results"]]
+        seen += [event["cursor"] for event in body["results"]]
         url = body["next"]
         last = body["cursor"]
+        more.append(body["has_more"])
 
-    assert seen == everything
-    assert last == str(everything[-1])
+    assert seen == everything  # cursors are integers, as `after` takes them
+    assert last == everything[-1]
+    assert more == [True] * (len(more) - 1) + [False] and len(more) == -(-len(everything) // 2)  # no empty page
     nothing_new = write_client.get(f"/api/v1/changes/?after={last}").json()
-    assert nothing_new == {"cursor": last, "next": None, "results": []}
+    assert nothing_new == {"cursor": last, "has_more": False, "next": None, "results": []}
 
 
 @pytest.mark.parametrize(("parameter", "value"), [("after", "-1"), ("after", "x"), ("limit", "0"), ("limit", "1001")])
@@ -405,6 +407,48 @@ class Mirror:
         )
 
 
+class IncludingMirror(Mirror):
+    """The same copy kept with `/changes/?include=object`, as docs/api.md's recipe now does: each change carries its
+    object (or `gone`), so applying one costs no request; only an initiative that comes into view (shared again,
+    or moved into the key's region) has its milestones read, since their changes while hidden are not in the
+    key's feed. `requests` counts what it sent after the initial lists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requests = []
+
+    def _get(self, url):
+        self.requests.append(url.split("?")[0])
+        return super()._get(url)
+
+    def follow(self):
+        body = self._get(f"/api/v1/changes/?after={self.cursor}&limit={self.limit}&include=object")
+        for event in body["results"]:
+            assert event["cursor"] > int(self.cursor), "the feed went backwards"
+            self.apply(event)
+            self.cursor = event["cursor"]
+        assert body["cursor"] == int(self.cursor)
+        return len(body["results"])
+
+    def apply(self, event):
+        kind, item, gone = event["object_type"], event["object"], event["gone"]
+        if kind == "initiative":
+            code = event["key"]
+            if gone or item is None:
+                self.initiatives.pop(code, None)
+                self.milestones = {pk: row for pk, row in self.milestones.items() if row["initiative"] != code}
+                return
+            if code not in self.initiatives:  # came into view: its milestones may have changed while hidden
+                for row in self._pages(f"/api/v1/milestones/?initiative={code}&page_size=100"):
+                    self.milestones[row["id"]] = row
+            self.initiatives[code] = item
+        elif kind == "milestone":
+            if gone or item is None:
+                self.milestones.pop(event["object_id"], None)
+            else:
+                self.milestones[event["object_id"]] = item
+
+
 def shared_state(region=None):
     """What a key may see, read straight from the database: shared and public initiatives (of `region`, for a
     restricted key) and their milestones."""
@@ -442,6 +486,88 @@ def test_a_mirror_kept_by_the_feed_equals_what_its_key_may_see(admin_user, make_
     initiatives, milestones = shared_state()
     assert initiatives and milestones
     assert mirror.state() == (initiatives, milestones)
+
+
+@pytest.mark.parametrize("region_bound", [False, True])
+def test_a_mirror_kept_with_included_objects_equals_what_its_key_may_see_with_one_request_per_page(
+    admin_user, make_key, region_bound
+):
+    writer, regions = _office(admin_user, seed=20230601)
+    region = regions[0] if region_bound else None
+    mirror = IncludingMirror(key_client(make_key("mirror", write=True, region=region)[1]), limit=4)
+    mirror.start(between=writer.step)
+    mirror.requests.clear()
+
+    for _ in range(60):
+        writer.step()
+        writer.step()
+        mirror.follow()
+    mirror.follow_to_the_end()
+
+    assert mirror.state() == shared_state(region=region)
+    # Pages of the feed, and the milestones of an initiative that came into view: never a read per change.
+    assert set(mirror.requests) <= {"/api/v1/changes/", "/api/v1/milestones/"}, set(mirror.requests)
+    assert mirror.requests.count("/api/v1/changes/") > 60
+
+
+def test_included_objects_are_what_a_read_returns_and_deletions_are_gone(write_client, shared_initiative, owner):
+    milestone = factories.MilestoneFactory(initiative=shared_initiative)
+    workflow.transition(shared_initiative, "under_study", by=owner)
+    milestone_id = milestone.pk
+    milestone.delete()
+    last = Event.objects.order_by("-id").first().pk
+
+    body = write_client.get("/api/v1/changes/?after=0&include=object").json()
+
+    by_event = {(e["event"], e["object_id"]): e for e in body["results"]}
+    transitioned = by_event[("initiative.transitioned", shared_initiative.pk)]
+    assert transitioned["object"] == write_client.get("/api/v1/initiatives/shared-one/").json()
+    assert transitioned["gone"] is False
+    deleted = by_event[("milestone.deleted", milestone_id)]
+    assert (deleted["object"], deleted["gone"]) == (None, True)
+    assert body["cursor"] == last and "include=object" not in str(body["next"])
+
+
+def test_an_initiative_withdrawn_from_partners_is_gone_for_a_key(write_client, shared_initiative, owner):
+    shared_initiative.visibility = Visibility.SHARED
+    workflow.transition(shared_initiative, "under_study", by=owner)
+    Initiative.objects.filter(pk=shared_initiative.pk).update(visibility=Visibility.INTERNAL)
+
+    [event] = write_client.get("/api/v1/changes/?after=0&include=object").json()["results"][-1:]
+
+    assert (event["object"], event["gone"]) == (None, True)
+
+
+def test_included_objects_cost_one_query_per_kind_of_object_whatever_the_page_size(write_client, shared_initiative):
+    def queries(limit):
+        with CaptureQueriesContext(connection) as captured:
+            response = write_client.get(f"/api/v1/changes/?after={start}&limit={limit}&include=object")
+        assert response.status_code == 200 and len(response.json()["results"]) == limit
+        return len(captured)
+
+    organisations = factories.OrganisationFactory.create_batch(60)
+    start = Event.objects.order_by("-id").first().pk
+    for number, organisation in enumerate(organisations):  # milestones and participations, in turn
+        factories.MilestoneFactory(initiative=shared_initiative, title=f"Step {number}")
+        factories.ParticipationFactory(initiative=shared_initiative, organisation=organisation)
+    write_client.get("/api/v1/changes/?limit=1")  # a key's first use is recorded once
+
+    assert queries(2) == queries(100)
+
+
+def test_an_include_other_than_object_is_refused(write_client):
+    response = write_client.get("/api/v1/changes/?include=everything")
+    assert response.status_code == 400 and "include" in response.json()["errors"]
+
+
+def test_observations_filter_by_the_period_their_events_name(write_client, partner_region):
+    indicator = factories.TradeIndicatorFactory(code="by-lip-q", partner=partner_region, frequency="quarter")
+    for period in ("2023-Q1", "2023-Q2"):
+        factories.ObservationFactory(indicator=indicator, period=period)
+
+    body = write_client.get("/api/v1/indicators/by-lip-q/observations/?period=2023-Q2").json()
+
+    assert [row["period"] for row in body["results"]] == ["2023-Q2"]
 
 
 def test_a_region_restricted_mirror_equals_what_its_key_may_see(admin_user, make_key):

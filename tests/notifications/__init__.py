@@ -74,7 +74,7 @@ class Received:
 
     @property
     def delivery(self):
-        return self.headers["X-Tracker-Delivery"]
+        return self.headers["webhook-id"]
 
     def signed_with(self, secret):
         expected = "sha256=" + hmac.new(secret.encode(), self.body, hashlib.sha256).hexdigest()

@@ -226,6 +226,9 @@ def test_redelivery_sends_again_with_the_same_delivery_id(subscribe, receiver, s
         "http://[::ffff:127.0.0.1]/hook",
         "http://224.0.0.1/hook",
         "http://0.0.0.0/hook",
+        "http://[2002:7f00:1::1]/hook",  # 6to4 around 127.0.0.1
+        "http://[2002:a01:203::1]/hook",  # 6to4 around 10.1.2.3
+        "http://[fec0::1]/hook",  # site-local
     ],
 )
 def test_loopback_private_and_link_local_addresses_are_refused(url, settings):
@@ -234,9 +237,21 @@ def test_loopback_private_and_link_local_addresses_are_refused(url, settings):
         validate_webhook_url(url)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/hook", "file:///etc/passwd", "gopher://example.org/", "http:///x"])
-def test_only_http_and_https_urls_with_a_host_are_accepted(url):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/hook", "http"),
+        ("file:///etc/passwd", "http"),
+        ("gopher://example.org/", "http"),
+        ("http:///x", "no host"),
+        ("https://partner:secret@1.1.1.1/hook", "password"),
+        ("https://partner@1.1.1.1/hook", "password"),
+        ("https://1.1.1.1:0/hook", "Port 0"),
+    ],
+)
+def test_only_http_and_https_urls_with_a_host_and_nothing_else_are_accepted(url, message, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(ValidationError, match=message):
         validate_webhook_url(url)
 
 

@@ -19,7 +19,7 @@ from tracker.admin.display import badge
 from tracker.delivery import webhooks
 from tracker.domain.choices import DeliveryStatus
 from tracker.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from tracker.models.webhooks import ALL_EVENTS, event_names, new_secret
+from tracker.models.webhooks import ALL_EVENTS, event_names
 
 __all__ = ["WebhookDeliveryAdmin", "WebhookSubscriptionAdmin"]
 
@@ -129,8 +129,7 @@ class WebhookSubscriptionAdmin(SuperusersOnly, SimpleHistoryAdmin):
     def rotate_secrets(self, request, queryset):
         for subscription in queryset:
             with transaction.atomic():
-                subscription.secret = new_secret()
-                subscription.save(update_fields=["secret"])
+                subscription.rotate_secret()
             _show_secret_once(request, subscription)
 
 

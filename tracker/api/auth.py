@@ -1,5 +1,6 @@
-"""`Authorization: Bearer <key>` authentication with hashed API keys (tracker.models.ApiKey)."""
+"""`Authorization: Bearer <key>` authentication with hashed API keys (tracker.models.ApiKey), and sessions."""
 
+import drf_spectacular.authentication
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -29,6 +30,23 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, with a refusal for a missing CSRF token that says what to send instead."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as refused:
+            raise exceptions.PermissionDenied(f"{csrf_refusal()} ({refused.detail})") from None
+
+
+def csrf_refusal():
+    return _(
+        "This request came with a session cookie but without its CSRF token: send the token in X-CSRFToken, or "
+        "authenticate with an API key (Authorization: Bearer …) instead."
+    )
+
+
 class BearerKeyScheme(OpenApiAuthenticationExtension):
     target_class = BearerKeyAuthentication
     name = "ApiKey"
@@ -39,3 +57,8 @@ class BearerKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API key created with `manage.py create_api_key` or in the admin.",
         }
+
+
+class SessionScheme(drf_spectacular.authentication.SessionScheme):
+    target_class = SessionAuthentication
+    match_subclasses = True

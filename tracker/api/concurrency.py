@@ -5,45 +5,83 @@ in `Tracked.save_versioned` (or the locked conditional DELETE of `Tracked.delete
 holding the same ETag can never both succeed.
 """
 
+import re
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
-from tracker.api.errors import PreconditionRequired
+from tracker.api.errors import BadPrecondition, PreconditionRequired
 from tracker.domain import initiatives
 from tracker.domain.errors import StaleVersion
 from tracker.domain.inputs import whole_number
 
-__all__ = ["VersionedMixin", "etag_of", "expected_version"]
+__all__ = ["ANY", "VersionedMixin", "entity_tags", "etag_of", "expected_version", "not_modified"]
 
 
 def etag_of(instance):
     return f'"{instance.version}"'
 
 
-def _versions(header):
-    """Versions named by an If-Match / If-None-Match header ("3", W/"3", or a list of them)."""
-    versions = []
-    for part in header.split(","):
-        version = whole_number(part.strip().removeprefix("W/").strip('"'))
-        if version is not None:
-            versions.append(version)
-    return versions
+# entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE (RFC 9110 §8.8.3), one of a comma-separated list.
+_ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(?:,|\Z)')
+ANY = "*"
 
 
-def expected_version(request, required=True):
-    """The version the client last read, from If-Match; None when absent and not required."""
+def entity_tags(header):
+    """The entity tags of an If-Match / If-None-Match value as (weak, opaque text) pairs, or ANY for "*"; None when
+    the value is not of that form."""
+    if header.strip() == ANY:
+        return ANY
+    tags, position = [], 0
+    while position < len(header):
+        match = _ENTITY_TAG.match(header, position)
+        if match is None or match.end() == position:
+            return None
+        tags.append((bool(match.group(1)), match.group(2)))
+        position = match.end()
+    return tags or None
+
+
+def _matches(tags, instance, weak):
+    """Whether `tags` name the instance's current entity tag; If-Match compares strongly (a weak tag never
+    matches), If-None-Match weakly (RFC 9110 §8.8.3.2)."""
+    if tags == ANY:
+        return True
+    current = str(instance.version)
+    return any(text == current and (weak or not is_weak) for is_weak, text in tags)
+
+
+def expected_version(request, instance=None, required=True):
+    """The version a write may replace, by the request's If-Match (RFC 9110 §13.1.1): absent, 428 when required
+    (else None); not an entity-tag list, 400; naming the current version ("*", or a list holding its strong tag),
+    that version; anything else, 412 naming the current version. Without `instance` the single version named is
+    taken as it is, and the write compares it."""
     header = request.headers.get("If-Match")
     if header is None:
         if required:
             raise PreconditionRequired()
         return None
-    versions = _versions(header)
-    if len(versions) != 1:
-        raise PreconditionRequired(_('If-Match must carry exactly one ETag as returned by GET, like "3".'))
-    return versions[0]
+    tags = entity_tags(header)
+    if tags is None:
+        raise BadPrecondition(_('If-Match must be "*" or entity tags as returned in ETag, like "3" or "3", "4".'))
+    if instance is None:
+        versions = [] if tags == ANY else [whole_number(text) for weak, text in tags if not weak]
+        if len(versions) != 1 or versions[0] is None:
+            raise BadPrecondition(_('If-Match must name one version, as returned in ETag, like "3".'))
+        return versions[0]
+    if not _matches(tags, instance, weak=False):
+        named = next((whole_number(text) for _weak, text in tags), None)  # tags is a list here
+        raise StaleVersion(instance, named, instance.version)
+    return instance.version
+
+
+def not_modified(request, instance):
+    """Whether a GET's If-None-Match names the current representation ("*" or a weakly matching tag): 304."""
+    tags = entity_tags(request.headers.get("If-None-Match", ""))
+    return tags is not None and _matches(tags, instance, weak=True)
 
 
 class VersionedMixin:
@@ -51,7 +89,7 @@ class VersionedMixin:
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        if instance.version in _versions(request.headers.get("If-None-Match", "")):
+        if not_modified(request, instance):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag_of(instance)})
         return Response(self.get_serializer(instance).data, headers={"ETag": etag_of(instance)})
 
@@ -83,7 +121,4 @@ class VersionedMixin:
         self._created = serializer.save()
 
     def _check_if_match(self, instance):
-        seen = expected_version(self.request)
-        if seen != instance.version:
-            raise StaleVersion(instance, seen, instance.version)  # a 412 naming the current version
-        return seen
+        return expected_version(self.request, instance)  # a stale one: 412 naming the current version

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -18,7 +20,7 @@ from rest_framework.views import exception_handler
 from tracker.domain.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
 from tracker.domain.retries import is_lost_race
 
-__all__ = ["PROBLEM_CONTENT_TYPE", "PreconditionRequired", "problem", "problem_exception_handler"]
+__all__ = ["PROBLEM_CONTENT_TYPE", "BadPrecondition", "PreconditionRequired", "problem", "problem_exception_handler"]
 
 logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -31,6 +33,13 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = "Send If-Match with the ETag you last read, so a change made meanwhile is not overwritten."
     default_code = "precondition-required"
+
+
+class BadPrecondition(exceptions.APIException):
+    """A conditional header that is not of the form RFC 9110 gives it: 400, the message shows the form."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid-precondition"
 
 
 class ContentTooLarge(exceptions.APIException):
@@ -183,5 +192,16 @@ def retry_later(response, seconds=RETRY_AFTER_UNAVAILABLE):
     return response
 
 
+@csrf_exempt  # an unknown address is 404 whatever the method, never a CSRF page
 def not_found(request, *args, **kwargs):
     return json_problem(request, 404, "not-found", _("Not Found"), _("No resource at this address."))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a session's unsafe request without its CSRF token. Under /api/ a problem saying what to
+    send; elsewhere Django's own page."""
+    if not request.path.startswith("/api/"):
+        return django_csrf_failure(request, reason)
+    from tracker.api.auth import csrf_refusal
+
+    return json_problem(request, 403, "csrf", _("Forbidden"), csrf_refusal())

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from tracker.domain import permissions
+from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Status
 
 __all__ = ["INITIATIVE_FIELDS", "initiative_rows", "json_response"]
@@ -39,6 +41,7 @@ INITIATIVE_FIELDS = (
     "origin__date",
     "origin__place",
     "origin__title",
+    "origin__partner_region_id",
     "planned_start",
     "planned_end",
     "actual_start",
@@ -60,6 +63,7 @@ def initiative_rows(rows, request):
     before, _, after = url.partition(_MARK)
     russian = (get_language() or "").startswith("ru")
     zone = timezone.get_current_timezone()
+    key = request.user if is_api_key(request.user) else None  # a partner reads people's names only
     return [
         {
             "code": row["code"],
@@ -73,9 +77,9 @@ def initiative_rows(rows, request):
             "health": row["health"],
             "health_reason": row["health_reason"],
             "priority": row["priority"],
-            "owner": _owner(row),
+            "owner": _owner(row, key),
             "visibility": row["visibility"],
-            "origin": _origin(row),
+            "origin": _origin(row, key),
             "planned_start": row["planned_start"],
             "planned_end": row["planned_end"],
             "actual_start": row["actual_start"],
@@ -100,16 +104,20 @@ def _brief(row, prefix, russian):
     return {"code": row[f"{prefix}__code"], "name": name_ru if russian and name_ru else row[f"{prefix}__name"]}
 
 
-def _owner(row):
+def _owner(row, key):
     username = row["owner__username"]
     if username is None:
         return None
     full_name = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+    if key is not None:
+        return {"username": None, "name": permissions.person_for_partners(full_name)}
     return {"username": username, "name": full_name or username}
 
 
-def _origin(row):
+def _origin(row, key):
     if row["origin_id"] is None:
+        return None
+    if key is not None and not permissions.can_see_meeting_of(key, row["origin__partner_region_id"]):
         return None
     return {
         "id": row["origin_id"],

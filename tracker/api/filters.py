@@ -3,6 +3,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 from tracker import models
 from tracker.domain.choices import MilestoneKind, MilestoneState
@@ -25,9 +26,41 @@ class GivenFiltersBackend(DjangoFilterBackend):
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
-        if issubclass(self.get_filterset_class(view, queryset), FilterSet):
+        filterset = self.get_filterset_class(view, queryset)
+        if filterset is not None and issubclass(filterset, FilterSet):
             kwargs["given_only"] = True
+        if filterset is not None:
+            _refuse_loose_values(kwargs["data"], filterset)
         return kwargs
+
+
+_BOOLEANS = ("true", "false")
+
+
+def _refuse_loose_values(data, filterset):
+    """What django-filter lets pass as "no filter", refused in the API, each naming the parameter:
+
+    - an empty time (`?updated_since=`): a mirror asking what changed since its last sync would believe it had
+      everything (the pages' filter form sends its empty fields, which mean "any", so this is the API's only);
+    - a yes/no other than true or false (`?overdue=null`);
+    - an empty choice, number or date (`?kind=`), which the schema does not allow (free text may be empty);
+    - a parameter that takes one value given twice (`?overdue=true&overdue=false`).
+    """
+    errors = {}
+    for name, found in filterset.base_filters.items():
+        if name not in data:
+            continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if isinstance(found, filters.IsoDateTimeFilter) and "" in values:
+            errors[name] = [_("Give a time like 2024-01-31T12:00:00Z, or leave the parameter out.")]
+        elif isinstance(found, filters.BooleanFilter) and any(value not in _BOOLEANS for value in values):
+            errors[name] = [_("Give true or false, or leave the parameter out.")]
+        elif "" in values and not isinstance(found, filters.CharFilter):
+            errors[name] = [_("Give a value, or leave the parameter out.")]
+        elif len(values) > 1 and not isinstance(found, filters.MultipleChoiceFilter):
+            errors[name] = [_("Give this parameter once.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 class InitiativePartFilter(FilterSet):
@@ -75,6 +108,9 @@ class IndicatorFilter(FilterSet):
 
 
 class ObservationFilter(FilterSet):
+    period = filters.CharFilter(
+        field_name="period", help_text="One period as the figures' events name it: 2023, 2023-Q1 or 2023-03."
+    )
     period_from = filters.DateFilter(field_name="period_start", lookup_expr="gte")
     period_to = filters.DateFilter(field_name="period_start", lookup_expr="lte")
     updated_since = UpdatedSince()

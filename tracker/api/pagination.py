@@ -79,7 +79,8 @@ class KeysetPagination(BasePagination):
 
     def _ordering(self, request, view):
         keys = view.ordering_keys
-        name = request.query_params.get(self.ordering_param) or view.default_ordering
+        given = request.query_params.get(self.ordering_param)
+        name = view.default_ordering if given is None else given  # `?ordering=` names no order: refused
         if name not in keys:
             message = _("Use one of: %(choices)s.") % {"choices": ", ".join(sorted(keys))}
             raise exceptions.ValidationError({self.ordering_param: [message]})
@@ -105,8 +106,10 @@ class KeysetPagination(BasePagination):
         return replace_query_param(remove_query_param(url, self.cursor_param), self.cursor_param, token)
 
     def _decode(self, token):
-        if not token:
+        if token is None:
             return None
+        if not token:  # `?cursor=` is no page a `next` link gives
+            raise self._invalid_cursor()
         try:
             values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
             if not isinstance(values, list) or len(values) != len(self.fields):

@@ -1,5 +1,7 @@
 """OpenAPI generation: every operation documents the problem responses it can actually return."""
 
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -37,7 +39,31 @@ _ETAG = OpenApiParameter(
 )
 
 
+_VERBS = {
+    "list": "List",
+    "retrieve": "Read",
+    "create": "Create",
+    "update": "Replace",
+    "partial_update": "Change",
+    "destroy": "Delete",
+}
+
+
 class TrackerAutoSchema(AutoSchema):
+    def get_summary(self):
+        """A short summary of every operation ("List initiatives", "Change a milestone"), which generated clients
+        and documentation tools show; the view's docstring stays the longer description."""
+        summary = super().get_summary()
+        if summary:
+            return summary
+        action = getattr(self.view, "action", None)
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if action in _VERBS and model is not None:
+            names = model._meta.verbose_name_plural if action == "list" else model._meta.verbose_name
+            return f"{_VERBS[action]} {names!s}"
+        first_line = (self.view.__class__.__doc__ or self.view.get_view_name()).strip().splitlines()[0]
+        return first_line.rstrip(".")[:80]
+
     def get_override_parameters(self):
         """The conditional headers of the versioned resources (VersionedMixin): If-Match is required to change
         one, If-None-Match may be sent to read one, and the ETag comes back with it."""
@@ -76,3 +102,71 @@ class TrackerAutoSchema(AutoSchema):
                 "304", {"description": "Not modified (If-None-Match matched the ETag)", "headers": {"ETag": etag}}
             )
         return responses
+
+
+class BriefFieldScheme(OpenApiSerializerFieldExtension):
+    """A related object: read as {key, name}, written as its key alone, so a generated client's request models
+    take a plain code, username or id (the server also takes the object a GET returned)."""
+
+    target_class = "tracker.api.serializers.Brief"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        key, key_type = _brief_key(self.target)
+        nullable = {"nullable": True} if _nullable(self.target) else {}
+        if direction == "request":
+            return {"type": key_type, **nullable}
+        key_schema = {"type": key_type, **({"nullable": True} if key == "username" else {})}
+        return {
+            "type": "object",
+            "properties": {key: key_schema, "name": {"type": "string"}},
+            "required": [key, "name"],
+            **nullable,
+        }
+
+
+class BriefIdScheme(BriefFieldScheme):
+    target_class = "tracker.api.serializers.BriefId"
+
+
+def _nullable(field):
+    """Whether the field can be null: it says so, or the model column it reads can be empty."""
+    if field.allow_null:
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        return model._meta.get_field(field.source).null
+    except (AttributeError, FieldDoesNotExist):
+        return False
+
+
+def _brief_key(field):
+    from tracker.api.serializers import BriefId
+
+    if isinstance(field, BriefId):
+        return "id", "integer"
+    return field.slug_field, "string"
+
+
+def typed_nullables(result, generator, request, public):
+    """A POSTPROCESSING_HOOK: drf-spectacular writes a nullable enum as `nullable` beside an allOf/oneOf of
+    components, without the `type` OpenAPI 3.0 wants next to `nullable` (Redocly's nullable-type-sibling). The
+    type is the one the referenced components share."""
+    components = result.get("components", {}).get("schemas", {})
+
+    def visit(node):
+        if isinstance(node, dict):
+            variants = node.get("allOf") or node.get("oneOf")
+            if node.get("nullable") and "type" not in node and variants:
+                types = {components.get(v.get("$ref", "").rsplit("/", 1)[-1], v).get("type") for v in variants}
+                types.discard(None)
+                if len(types) == 1:
+                    node["type"] = types.pop()
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

@@ -5,9 +5,11 @@ no row can have (`CodeField`, `IdField`: a NUL character, a number beyond any id
 before the database is asked (PostgreSQL refuses NUL in text with an error of its own).
 """
 
+import re
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
+from django.db.models import DateField
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,7 +17,8 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from tracker import models
-from tracker.domain import initiatives, workflow
+from tracker.domain import initiatives, permissions, workflow
+from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Health, Qualifier, Status
 
 User = get_user_model()
@@ -45,7 +48,27 @@ class StrictFields:
         return value
 
 
-class CodeField(serializers.SlugRelatedField):
+def _principal(field):
+    request = field.context.get("request")
+    return request.user if request is not None else None
+
+
+class Seen:
+    """A related field whose choices are what the request's principal may see (permissions.restrict): an object
+    hidden from a partner's key answers exactly as one that does not exist, and what a key may not see is not
+    shown through a relation either (null in its place)."""
+
+    def get_queryset(self):
+        principal = _principal(self)
+        queryset = super().get_queryset()
+        return queryset if principal is None else permissions.restrict(queryset, principal)
+
+    def visible(self, obj):
+        principal = _principal(self)
+        return principal is None or permissions.can_see(principal, obj)
+
+
+class CodeField(Seen, serializers.SlugRelatedField):
     """A related object by its code (or key, or username). A NUL character is never in one, and PostgreSQL
     refuses to even compare text holding it: such a value is an unknown code, without a query."""
 
@@ -55,7 +78,7 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class IdField(serializers.PrimaryKeyRelatedField):
+class IdField(Seen, serializers.PrimaryKeyRelatedField):
     """A related object by id. A JSON number that is no whole number (1.5, or 1e400, which Python reads as
     infinity) is refused as such: looking infinity up made int() overflow, a 500."""
 
@@ -66,11 +89,19 @@ class IdField(serializers.PrimaryKeyRelatedField):
 
 
 class Brief(CodeField):
-    """Written as the related object's key (a code); read as a small object with its key and name."""
+    """Written as the related object's key (a code), or as the object a GET returned (what a client read can be
+    sent back as it is); read as a small object with its key and name."""
 
     def __init__(self, slug_field="code", brief=("code", "name"), **kwargs):
         self.brief = brief
         super().__init__(slug_field=slug_field, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            if self.slug_field not in data:
+                self.fail("invalid")
+            data = data[self.slug_field]
+        return super().to_internal_value(data)
 
     def to_representation(self, obj):
         return {field: _brief_value(obj, field) for field in self.brief}
@@ -88,28 +119,35 @@ def _brief_value(obj, field):
     return str(value) if field == "name" else value
 
 
-@extend_schema_field(
-    {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}, "nullable": True}
-)
 class BriefCode(Brief):
     pass
 
 
-@extend_schema_field(
-    {"type": "object", "properties": {"username": {"type": "string"}, "name": {"type": "string"}}, "nullable": True}
-)
 class BriefUser(Brief):
+    """A person: username and name; a partner's key reads the display name alone (permissions.name_shown_to)."""
+
     def __init__(self, **kwargs):
         super().__init__(slug_field="username", brief=("username",), **kwargs)
 
     def to_representation(self, obj):
+        principal = _principal(self)
+        if principal is not None and is_api_key(principal):
+            return {"username": None, "name": permissions.person_for_partners(obj.get_full_name())}
         return {"username": obj.username, "name": obj.get_full_name() or obj.username}
 
 
-@extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
 class BriefId(IdField):
+    """Written as the related object's id, or as the object a GET returned; read as {id, name}."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            if "id" not in data:
+                self.fail("incorrect_type", data_type="object without an id")
+            data = data["id"]
+        return super().to_internal_value(data)
+
     def to_representation(self, obj):
-        return {"id": obj.pk, "name": str(obj)}
+        return {"id": obj.pk, "name": str(obj)} if self.visible(obj) else None
 
     def get_choices(self, cutoff=None):
         queryset = self.get_queryset()
@@ -121,11 +159,25 @@ class BriefId(IdField):
         return False
 
 
+class CanonicalDateField(serializers.DateField):
+    """A date in its one form, YYYY-MM-DD with ASCII digits: Django's parser also took 2023-1-1 and other scripts'
+    digits, which a partner's system then read back as something else."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not _CANONICAL_DATE(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+_CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+
+
 class VersionedSerializer(StrictFields, serializers.ModelSerializer):
     """Reads and checks the shape of a body; creating and changing the record is tracker.domain.initiatives' (which
     checks permission, validates, and saves through `save_versioned`, so a stale write is refused)."""
 
     serializer_related_field = IdField
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, DateField: CanonicalDateField}
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("expected_version")
@@ -136,6 +188,8 @@ class VersionedSerializer(StrictFields, serializers.ModelSerializer):
 
 
 class RegionSerializer(serializers.ModelSerializer):
+    """A country or a region of one, by its ISO 3166 code."""
+
     parent = BriefCode(queryset=models.Region.objects.all(), allow_null=True)
 
     class Meta:
@@ -144,12 +198,16 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class AreaSerializer(serializers.ModelSerializer):
+    """An area of cooperation (industry, transport, agribusiness…)."""
+
     class Meta:
         model = models.Area
         fields = ["code", "name", "name_ru", "version", "updated_at"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    """A ministry, enterprise or other organisation taking part in initiatives."""
+
     region = BriefCode(queryset=models.Region.objects.all())
 
     class Meta:
@@ -158,12 +216,16 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
+    """The document a fact comes from."""
+
     class Meta:
         model = models.Source
         fields = ["key", "publisher", "title", "url", "published_on"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    """A meeting where initiatives were agreed, with the initiatives it produced that the reader may see."""
+
     partner_region = BriefCode(queryset=models.Region.objects.all())
     initiatives = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     source = SourceRefSerializer(read_only=True)
@@ -186,6 +248,9 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class InitiativeSerializer(VersionedSerializer):
+    """An initiative: what was agreed, who owns it, where it stands. Related objects are read as {code, name} and
+    written as their code."""
+
     url = serializers.SerializerMethodField()
     area = BriefCode(queryset=models.Area.objects.all())
     partner_region = BriefCode(queryset=models.Region.objects.all())
@@ -243,6 +308,8 @@ class InitiativeSerializer(VersionedSerializer):
 
 
 class TransitionSerializer(StrictFields, serializers.Serializer):
+    """A status change (and optionally a health change) of an initiative."""
+
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=workflow.NOTE_MAX_LENGTH, default="")
     health = serializers.ChoiceField(choices=Health.choices, required=False, allow_null=True)
@@ -251,9 +318,28 @@ class TransitionSerializer(StrictFields, serializers.Serializer):
     )
 
 
+class AuthorField(serializers.Field):
+    """Who made a change, as the reader may see it (permissions.name_shown_to)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        recorded = getattr(record, "author_name", None) or getattr(record, "actor_name", "")
+        principal = _principal(self)
+        if principal is None:
+            return recorded
+        return permissions.name_shown_to(principal, recorded=recorded, user=record.author, api_key_id=record.api_key_id)
+
+
+extend_schema_field(OpenApiTypes.STR)(AuthorField)
+
+
 class StatusUpdateSerializer(serializers.ModelSerializer):
+    """One entry of an initiative's journal: a status or health change, who made it and why."""
+
     initiative = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    author = serializers.CharField(source="author_name", read_only=True)
+    author = AuthorField()
 
     class Meta:
         model = models.StatusUpdate
@@ -284,6 +370,8 @@ class InitiativePartSerializer(VersionedSerializer):
 
 
 class MilestoneSerializer(InitiativePartSerializer):
+    """A milestone or instruction of an initiative, with its due date and state."""
+
     responsible_organisation = BriefId(queryset=models.Organisation.objects.all(), allow_null=True, required=False)
     overdue = serializers.SerializerMethodField()
 
@@ -311,6 +399,8 @@ class MilestoneSerializer(InitiativePartSerializer):
 
 
 class ParticipationSerializer(InitiativePartSerializer):
+    """An organisation's part in an initiative (IATI role code) and its side."""
+
     organisation = BriefId(queryset=models.Organisation.objects.all())
 
     class Meta:
@@ -320,6 +410,8 @@ class ParticipationSerializer(InitiativePartSerializer):
 
 
 class IndicatorLinkSerializer(InitiativePartSerializer):
+    """A trade series an initiative should move, with an optional target."""
+
     indicator = CodeField(slug_field="code", queryset=models.TradeIndicator.objects.all())
 
     class Meta:
@@ -338,9 +430,11 @@ class IndicatorLinkSerializer(InitiativePartSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    """A trade series: reporter, partner, flow, commodity and frequency."""
+
     reporter = BriefCode(queryset=models.Region.objects.all())
     partner = BriefCode(queryset=models.Region.objects.all())
-    commodity = BriefCode(slug_field="hs_code", brief=("hs_code", "name"), read_only=True)
+    commodity = BriefCode(slug_field="hs_code", brief=("hs_code", "name"), read_only=True, allow_null=True)
 
     class Meta:
         model = models.TradeIndicator
@@ -359,6 +453,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ObservationSerializer(serializers.ModelSerializer):
+    """One figure of a trade series for one period."""
+
     source = serializers.SlugRelatedField(slug_field="key", read_only=True)
     qualifier_symbol = serializers.CharField(read_only=True)
 
@@ -380,6 +476,8 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 
 class ObservationInputSerializer(serializers.Serializer):
+    """One figure to create or update by period: the value with at most two decimals, written like 1234.56."""
+
     period = serializers.CharField(max_length=7)
     value = serializers.DecimalField(max_digits=18, decimal_places=2)
     qualifier = serializers.ChoiceField(choices=Qualifier.choices, default=Qualifier.EXACT)
@@ -388,6 +486,8 @@ class ObservationInputSerializer(serializers.Serializer):
 
 
 class TradeYearSerializer(serializers.Serializer):
+    """A year's trade flows with a partner."""
+
     year = serializers.IntegerField()
     exports = serializers.DecimalField(max_digits=20, decimal_places=2)
     imports = serializers.DecimalField(max_digits=20, decimal_places=2)
@@ -396,6 +496,8 @@ class TradeYearSerializer(serializers.Serializer):
 
 
 class TopCommoditySerializer(serializers.Serializer):
+    """One of a year's key commodities of a flow."""
+
     hs_code = serializers.CharField()
     name = serializers.CharField()
     name_ru = serializers.CharField()
@@ -414,31 +516,48 @@ class TradeSummarySerializer(serializers.Serializer):
 
 
 class UpsertResultSerializer(serializers.Serializer):
+    """How many figures a bulk PUT created, updated and found unchanged."""
+
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
 
 
 class EventSerializer(serializers.ModelSerializer):
-    cursor = serializers.CharField(source="pk", read_only=True)
+    """One change in the feed: its cursor, the event, the object it is about, when and by whom."""
+
+    cursor = serializers.IntegerField(source="pk", read_only=True)
     event = serializers.CharField(source="name")
     key = serializers.CharField(source="object_key")
     time = serializers.DateTimeField(source="occurred_at")
-    author = serializers.CharField(source="actor_name")
+    author = AuthorField()
 
     class Meta:
         model = models.Event
         fields = ["cursor", "event", "object_type", "object_id", "key", "action", "time", "author", "data"]
 
 
-class ChangesPageSerializer(serializers.Serializer):
-    """One page of /changes/: the events, the cursor to ask `after` next time, and a link while more wait."""
-
-    cursor = serializers.CharField(help_text="The `cursor` of the last event here; send it as `after` next time.")
-    next = serializers.URLField(allow_null=True, help_text="The next page, while this one was full; else null.")
-    results = EventSerializer(many=True)
-
-
 @extend_schema_field(OpenApiTypes.OBJECT)
 class AnyObject(serializers.JSONField):
     pass
+
+
+class ChangeSerializer(EventSerializer):
+    """One change in the feed; with `include=object`, the object as the reader may see it now, or `gone`."""
+
+    object = AnyObject(required=False, allow_null=True, help_text="With include=object: the object now, or null.")
+    gone = serializers.BooleanField(
+        required=False, help_text="With include=object: deleted, or no longer shown to you (drop it from a mirror)."
+    )
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "object", "gone"]
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    """One page of /changes/: the events, the cursor to ask `after` next time, and a link while more wait."""
+
+    cursor = serializers.IntegerField(help_text="The `cursor` of the last event here; send it as `after` next time.")
+    has_more = serializers.BooleanField(help_text="Whether more events wait after this page (then `next` is set).")
+    next = serializers.URLField(allow_null=True, help_text="The next page, while this one was full; else null.")
+    results = ChangeSerializer(many=True)

@@ -4,9 +4,10 @@ applied once, in the base view (permissions.restrict); writes go through the dom
 
 import datetime
 
-from django.db.models import Value
+from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,7 +22,7 @@ from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
 from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
 from tracker.api.parameters import whole_number_parameter
 from tracker.data import exports
-from tracker.domain import observations, permissions, trade, workflow
+from tracker.domain import initiatives, observations, permissions, trade, workflow
 from tracker.domain.choices import Flow
 from tracker.domain.context import acting_as
 
@@ -55,11 +56,18 @@ class TrackerViewMixin:
         request._request.tracker_principal = request.user
         self._acting = acting_as(request.user)
         self._acting.__enter__()
+        # Times in UTC (written with Z) whatever the installation's zone, as webhook bodies have them; a time
+        # given without an offset (?updated_since=) is read as UTC too.
+        self._zone = timezone.override(datetime.UTC)
+        self._zone.__enter__()
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(self, "_acting", None) is not None:
             self._acting.__exit__(None, None, None)
             self._acting = None
+        if getattr(self, "_zone", None) is not None:
+            self._zone.__exit__(None, None, None)
+            self._zone = None
         if response.status_code >= 400 and getattr(response, "content_type", None) == PROBLEM_CONTENT_TYPE:
             from rest_framework.renderers import JSONRenderer
 
@@ -88,6 +96,7 @@ class RegionViewSet(ReadOnlyViewSet):
     ordering_keys = {**UPDATED_ORDER, **_both_ways("code", ["code"])}
 
     @extend_schema(
+        summary="Trade with a partner region",
         parameters=[
             OpenApiParameter(
                 "year",
@@ -126,10 +135,15 @@ class OrganisationViewSet(ReadOnlyViewSet):
 
 
 class MeetingViewSet(ReadOnlyViewSet):
-    queryset = models.Meeting.objects.select_related("partner_region", "source").prefetch_related("initiatives")
+    queryset = models.Meeting.objects.select_related("partner_region", "source")
     serializer_class = serializers.MeetingSerializer
     filterset_class = filters.UpdatedSinceFilter
     ordering_keys = {**UPDATED_ORDER, **_both_ways("date", ["date", "id"])}
+
+    def get_queryset(self):
+        # A meeting lists only the initiatives the principal may see: a key never learns an internal one's code.
+        seen = permissions.restrict(models.Initiative.objects.all(), self.principal)
+        return super().get_queryset().prefetch_related(Prefetch("initiatives", queryset=seen))
 
 
 class IndicatorViewSet(ReadOnlyViewSet):
@@ -165,6 +179,10 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     def may_change(self, principal, initiative):
         return permissions.can_change_initiative(principal, initiative)
 
+    def create(self, request, *args, **kwargs):
+        initiatives.may_create(self.principal)  # before the body: "already exists" would reveal hidden codes
+        return super().create(request, *args, **kwargs)
+
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
             return super().list(request, *args, **kwargs)
@@ -173,6 +191,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
 
     @extend_schema(
+        summary="Move an initiative to another status",
         request=serializers.TransitionSerializer,
         responses={201: serializers.StatusUpdateSerializer},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
@@ -192,7 +211,7 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
             note=data["note"],
             health=data.get("health"),
             health_reason=data["health_reason"],
-            expected_version=expected_version(request, required=False),
+            expected_version=expected_version(request, initiative, required=False),
         )
         return Response(
             serializers.StatusUpdateSerializer(entry).data,
@@ -212,7 +231,7 @@ class JournalView(TrackerViewMixin, generics.ListAPIView):
     def get_queryset(self):
         visible = permissions.restrict(models.Initiative.objects.all(), self.principal)
         initiative = get_object_or_404(visible, code=self.kwargs["code"])
-        return models.StatusUpdate.objects.filter(initiative=initiative).select_related("initiative")
+        return models.StatusUpdate.objects.filter(initiative=initiative).select_related("initiative", "author")
 
 
 class InitiativePartViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
@@ -261,10 +280,12 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
     def get_queryset(self):
         return self.get_indicator().observations.select_related("source")
 
+    @extend_schema(summary="List an indicator's figures")
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
     @extend_schema(
+        summary="Create or update an indicator's figures by period",
         request=serializers.ObservationInputSerializer(many=True),
         responses={200: serializers.UpsertResultSerializer},
         description="Create or update observations by period, all or nothing; a second identical PUT changes "
@@ -302,6 +323,7 @@ class ObservationsExportView(TrackerViewMixin, generics.GenericAPIView):
     pagination_class = None
 
     @extend_schema(
+        summary="Export figures as CSV",
         parameters=[
             OpenApiParameter("partner", str, required=True, description="The partner region's code."),
             OpenApiParameter("flow", str, enum=[f.value for f in Flow], description="Only this flow."),
@@ -332,6 +354,48 @@ class ObservationsExportView(TrackerViewMixin, generics.GenericAPIView):
         return partner
 
 
+# What /changes/?include=object shows of each kind of object: its list's queryset and serializer.
+_CHANGED = {
+    "initiative": (InitiativeViewSet.queryset, serializers.InitiativeSerializer),
+    "milestone": (MilestoneViewSet.queryset, serializers.MilestoneSerializer),
+    "participation": (ParticipationViewSet.queryset, serializers.ParticipationSerializer),
+    "initiativeindicator": (IndicatorLinkViewSet.queryset, serializers.IndicatorLinkSerializer),
+    "observation": (models.Observation.objects.select_related("source"), serializers.ObservationSerializer),
+    "meeting": (MeetingViewSet.queryset, serializers.MeetingSerializer),
+    "tradeindicator": (IndicatorViewSet.queryset, serializers.IndicatorSerializer),
+    "region": (RegionViewSet.queryset, serializers.RegionSerializer),
+    "area": (AreaViewSet.queryset, serializers.AreaSerializer),
+    "organisation": (OrganisationViewSet.queryset, serializers.OrganisationSerializer),
+}
+
+
+def changed_objects(events, request):
+    """(representation or None, gone) of each event's object as the principal may see it now: one query per kind of
+    object on the page, whatever its size. Gone: deleted, or no longer shown to the principal (an initiative made
+    internal, moved to another region); a kind the API does not serve is None and not gone."""
+    principal = request.user
+    wanted = {}
+    for event in events:
+        if event.object_type in _CHANGED:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    found = {}
+    for kind, ids in wanted.items():
+        queryset, serializer = _CHANGED[kind]
+        if kind == "meeting":
+            seen = permissions.restrict(models.Initiative.objects.all(), principal)
+            queryset = queryset.prefetch_related(Prefetch("initiatives", queryset=seen))
+        rows = list(permissions.restrict(queryset.filter(pk__in=ids), principal))
+        data = serializer(rows, many=True, context={"request": request}).data
+        found.update({(kind, row.pk): item for row, item in zip(rows, data, strict=True)})
+    return [
+        (
+            found.get((e.object_type, e.object_id)),
+            e.object_type in _CHANGED and (e.object_type, e.object_id) not in found,
+        )
+        for e in events
+    ]
+
+
 class ChangesView(TrackerViewMixin, generics.GenericAPIView):
     """Every create, update, delete and transition in commit order, for mirroring. Page with `after`."""
 
@@ -340,6 +404,7 @@ class ChangesView(TrackerViewMixin, generics.GenericAPIView):
     pagination_class = None
 
     @extend_schema(
+        summary="Follow the change feed",
         parameters=[
             OpenApiParameter(
                 "after",
@@ -351,6 +416,12 @@ class ChangesView(TrackerViewMixin, generics.GenericAPIView):
                 {"type": "integer", "minimum": 1, "maximum": 1000},
                 description="At most this many (default 100, at most 1000).",
             ),
+            OpenApiParameter(
+                "include",
+                {"type": "string", "enum": ["object"]},
+                description="`object`: each change carries the object's current representation as your key may "
+                "see it (`object`), or `gone: true` when it was deleted or is no longer shown to you.",
+            ),
         ],
         responses={200: serializers.ChangesPageSerializer},
         operation_id="v1_changes_list",
@@ -359,8 +430,18 @@ class ChangesView(TrackerViewMixin, generics.GenericAPIView):
         after = whole_number_parameter(request, "after", 0, 0, 2**62)
         limit = whole_number_parameter(request, "limit", 100, 1, 1000)
         events = permissions.restrict(models.Event.objects.filter(id__gt=after), self.principal)
-        page = list(events.order_by("id")[:limit])
+        events = events.select_related("author")  # the author's display name, for a partner's key
+        page = list(events.order_by("id")[: limit + 1])  # one more than asked: whether more wait, exactly
+        more = len(page) > limit
+        page = page[:limit]
         cursor = page[-1].pk if page else after
-        more = len(page) == limit
         next_url = request.build_absolute_uri(f"?after={cursor}&limit={limit}") if more else None
-        return Response({"cursor": str(cursor), "next": next_url, "results": self.get_serializer(page, many=True).data})
+        results = self.get_serializer(page, many=True).data
+        include = request.query_params.get("include")
+        if include not in (None, "object"):
+            raise exceptions.ValidationError({"include": [_("The only value is “object”.")]})
+        if include:
+            for result, (representation, gone) in zip(results, changed_objects(page, request), strict=True):
+                result["object"], result["gone"] = representation, gone
+            next_url = next_url and f"{next_url}&include=object"
+        return Response({"cursor": cursor, "has_more": more, "next": next_url, "results": results})

@@ -16,7 +16,7 @@ from tracker.api.serializers import CodeField, StrictFields
 from tracker.api.views import TrackerViewMixin, _both_ways
 from tracker.domain.actors import is_api_key
 from tracker.models import Region, WebhookSubscription
-from tracker.models.webhooks import new_secret, validate_event_patterns
+from tracker.models.webhooks import validate_event_patterns
 
 __all__ = ["WebhookSerializer", "WebhookViewSet"]
 
@@ -24,6 +24,8 @@ MAX_FAILURES_LIMIT = 100
 
 
 class WebhookSerializer(StrictFields, serializers.ModelSerializer):
+    """A webhook subscription of the key: where deliveries go, for which events and region."""
+
     events = serializers.ListField(
         child=serializers.CharField(max_length=60),
         min_length=1,
@@ -126,10 +128,14 @@ class WebhookViewSet(TrackerViewMixin, viewsets.ModelViewSet):
             subscription.enable()  # enabled again: the failures that disabled it are forgotten
         serializer.save()
 
-    @extend_schema(request=None, responses={200: _SECRET}, description="Replace the signing secret; shown once.")
+    @extend_schema(
+        summary="Rotate a subscription's secret",
+        request=None,
+        responses={200: _SECRET},
+        description="Replace the signing secret; shown once. Deliveries carry signatures by both the new and the "
+        "previous secret for WEBHOOK_SECRET_OVERLAP_HOURS (24 by default).",
+    )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         subscription = self.get_object()
-        subscription.secret = new_secret()
-        subscription.save(update_fields=["secret"])
-        return Response({"secret": subscription.secret}, status=status.HTTP_200_OK)
+        return Response({"secret": subscription.rotate_secret()}, status=status.HTTP_200_OK)

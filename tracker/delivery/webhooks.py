@@ -7,8 +7,15 @@ from the API:
      "object": {"type": "initiative", "code": "ev-charging-stations", "url": "https://…/api/v1/initiatives/…/",
                 "action": "transitioned"}}
 
-with the headers X-Tracker-Event, X-Tracker-Delivery (the same on every attempt: receivers drop repeats by it)
-and X-Tracker-Signature-256: sha256=<hex HMAC-SHA256 of the exact body bytes, keyed with the secret>.
+signed as Standard Webhooks (standardwebhooks.com) specifies, so receivers verify with its published libraries:
+`webhook-id` (the delivery's id, the same on every attempt: receivers drop repeats by it), `webhook-timestamp`
+(this attempt's Unix time: receivers refuse one outside their tolerance, so a captured delivery cannot be
+replayed) and `webhook-signature`: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per signing secret,
+separated by spaces (two during the overlap after a rotation, WEBHOOK_SECRET_OVERLAP_HOURS). A secret is
+`whsec_<base64 key>`; one issued before (without the prefix) keys the HMAC with its text.
+
+Deprecated, for one release: X-Tracker-Event, X-Tracker-Delivery and X-Tracker-Signature-256:
+sha256=<hex HMAC-SHA256 of the body alone, keyed with the current secret's text>.
 
 A 2xx answer is success; anything else, a network error or a timeout is a failed attempt, retried after an
 exponential backoff with full jitter (WEBHOOK_RETRY_BASE doubling to WEBHOOK_RETRY_CAP) up to
@@ -18,6 +25,7 @@ would lead around the address check). Every attempt is stored with its status, d
 of the answer; at most WEBHOOK_MAX_RESPONSE_BYTES of an answer are read.
 """
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -42,6 +50,7 @@ from tracker.domain.context import acting_as
 from tracker.domain.safe_urls import UnsafeAddress, resolve
 from tracker.models import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tracker.models.events import Action
+from tracker.models.webhooks import SECRET_PREFIX
 
 __all__ = [
     "announce_disabled",
@@ -116,16 +125,30 @@ def body_of(delivery):
 
 
 def sign(secret, body):
+    """The deprecated X-Tracker-Signature-256 (the body alone: a captured delivery could be replayed)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def headers_of(delivery, body):
+def standard_signature(secret, message_id, timestamp, body):
+    """One `v1,` signature of Standard Webhooks: HMAC-SHA256 of "id.timestamp.body" with the secret's key."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX)) if secret.startswith(SECRET_PREFIX) else secret.encode()
+    mac = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
+
+
+def headers_of(delivery, body, now=None):
+    now = now or timezone.now()
+    subscription, message_id, timestamp = delivery.subscription, str(delivery.delivery_id), int(now.timestamp())
+    signatures = [standard_signature(s, message_id, timestamp, body) for s in subscription.signing_secrets(now)]
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(signatures),
         "X-Tracker-Event": delivery.event.name,
-        "X-Tracker-Delivery": str(delivery.delivery_id),
-        "X-Tracker-Signature-256": sign(delivery.subscription.secret, body),
+        "X-Tracker-Delivery": message_id,
+        "X-Tracker-Signature-256": sign(subscription.secret, body),
     }
 
 

@@ -32,6 +32,13 @@ class StaleVersion(DomainError):
 
     def __init__(self, instance, expected, current):
         self.instance, self.expected, self.current = instance, expected, current
+        if expected is None:  # the client named no version of this record (a weak or foreign entity tag)
+            message = _(
+                "The ETag you sent does not name the saved version (%(current)s) of this record. Reload it, then "
+                "apply your change again."
+            )
+            super().__init__(message % {"current": current})
+            return
         super().__init__(
             _(
                 "This record was changed by someone else after you opened it (your copy is version %(expected)s, "

@@ -17,7 +17,7 @@ from tracker.domain.actors import is_api_key
 from tracker.domain.context import acting_as
 from tracker.models import Initiative, InitiativeIndicator, Milestone, Participation
 
-__all__ = ["RECORDS", "create", "delete", "save_changes", "save_new", "update"]
+__all__ = ["RECORDS", "create", "delete", "may_create", "save_changes", "save_new", "update"]
 
 RECORDS = (Initiative, Milestone, Participation, InitiativeIndicator)  # what is written only through here
 
@@ -78,13 +78,19 @@ def delete(record, *, by, expected_version):
         record.delete_versioned(expected_version)
 
 
-def _may_create_initiative(initiative, by):
+def may_create(by):
+    """Refuse (PermissionDenied) an actor who may create no initiative at all. Interfaces ask it before reading a
+    body, so the refusal is the same whatever the body names: a key learns nothing of codes it cannot see."""
     if is_api_key(by):
         raise PermissionDenied(_("Partner keys update shared initiatives; they do not create them."))
+    if not (permissions.can_change_any_initiative(by) or permissions.can_add_initiative(by)):
+        raise PermissionDenied(_("You may not create initiatives."))
+
+
+def _may_create_initiative(initiative, by):
+    may_create(by)
     if permissions.can_change_any_initiative(by):
         return
-    if not permissions.can_add_initiative(by):
-        raise PermissionDenied(_("You may not create initiatives."))
     if initiative.owner_id not in (None, by.pk):
         raise PermissionDenied(_("Only an administrator can create initiatives for others."))
     initiative.owner = by  # a coordinator's initiatives are their own

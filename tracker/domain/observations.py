@@ -9,7 +9,7 @@ import contextlib
 import functools
 import re
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -195,6 +195,7 @@ _EXACT = Qualifier.EXACT.value
 _QUALIFIERS = frozenset(Qualifier.values)
 # A plain amount ("-1234.5") that the general rule below accepts as it is: checked without building a Decimal.
 _PLAIN_AMOUNT = re.compile(r"-?\d{1,16}+(?:\.\d{1,2}+)?+\Z", re.ASCII).match
+_AMOUNT = re.compile(r"-?[0-9]++(?:\.[0-9]++)?+\Z").match  # the general form; amount() checks its size
 
 
 class ObservationRules:
@@ -228,7 +229,7 @@ class ObservationRules:
         if value.__class__ is not str or not _PLAIN_AMOUNT(value):
             value = amount(value)
             if value is None:
-                errors["value"] = _("Give a number below 10^16 with at most two decimals.")
+                errors["value"] = _("Give a number below 10^16 with at most two decimals, written like 1234.56.")
         if qualifier is None or qualifier == "":
             qualifier = _EXACT
         elif qualifier.__class__ is not str or qualifier not in _QUALIFIERS:
@@ -255,15 +256,14 @@ class ObservationRules:
 
 
 def amount(text):
-    """The general rule for a value: a finite number below 10^16 with at most two decimals, as text (None when
-    the text is no such number)."""
-    try:
-        value = Decimal(str(text))
-    except (InvalidOperation, ValueError):
+    """The rule for a value: digits with an optional sign and point (no exponent, underscore, space or other
+    script's digits), below 10^16, at most two decimals; as text rounded to cents, or None when it is no such
+    number."""
+    text = str(text)
+    if not _AMOUNT(text):
         return None
-    # Compared by exponent, not by abs(value) >= 10^16: arithmetic on an exponent beyond the context's range
-    # (1E1000000) raises decimal.Overflow, and a value no column can hold must be a row error, not a crash.
-    if not value.is_finite() or (value and value.adjusted() >= _LIMIT_DIGITS) or value.as_tuple().exponent < -2:
+    value = Decimal(text)
+    if (value and value.adjusted() >= _LIMIT_DIGITS) or value.as_tuple().exponent < -2:
         return None
     return str(value.quantize(_CENT))
 

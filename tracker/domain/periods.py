@@ -15,10 +15,11 @@ from tracker.domain.choices import Frequency
 __all__ = ["PERIOD_PATTERN", "Period", "parse_period"]
 
 PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+# One canonical form each: ASCII digits only, nothing around them (no space, no trailing newline).
 _FORMS = {
-    Frequency.YEAR: re.compile(r"^(?P<year>\d{4})$"),
-    Frequency.QUARTER: re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$"),
-    Frequency.MONTH: re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$"),
+    Frequency.YEAR: re.compile(r"(?P<year>[0-9]{4})"),
+    Frequency.QUARTER: re.compile(r"(?P<year>[0-9]{4})-Q(?P<quarter>[1-4])"),
+    Frequency.MONTH: re.compile(r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])"),
 }
 _EXAMPLES = {Frequency.YEAR: "2022", Frequency.QUARTER: "2023-Q1", Frequency.MONTH: "2023-03"}
 
@@ -42,7 +43,7 @@ class Period:
 def parse_period(text, frequency):
     """Parse `text` as a period of `frequency`; raise ValueError saying the expected form."""
     frequency = Frequency(frequency)
-    match = _FORMS[frequency].match(str(text).strip())
+    match = _FORMS[frequency].fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(
             _("“%(text)s” is not a %(frequency)s period; write it like %(example)s.")

@@ -8,6 +8,7 @@ their region), and write only with write scope.
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Visibility
@@ -20,8 +21,12 @@ __all__ = [
     "can_change_initiative",
     "can_change_part",
     "can_reopen",
+    "can_see",
     "can_see_initiative",
+    "can_see_meeting_of",
     "can_write_observations",
+    "name_shown_to",
+    "person_for_partners",
     "restrict",
     "visible_events",
     "visible_indicators",
@@ -105,6 +110,44 @@ def visible_events(actor, queryset):
     if actor.region_id:
         queryset = queryset.filter(Q(partner_region_id=actor.region_id) | Q(partner_region__isnull=True))
     return queryset
+
+
+def can_see(actor, obj):
+    """Whether `actor` may see `obj`, one object in memory: the rule `restrict` applies to a list, for the objects
+    a representation refers to (an initiative's origin meeting, a link's indicator)."""
+    from tracker.models import Initiative, Meeting, TradeIndicator
+
+    if not is_api_key(actor):
+        return True
+    if isinstance(obj, Initiative):
+        return can_see_initiative(actor, obj)
+    if isinstance(obj, Meeting):
+        return can_see_meeting_of(actor, obj.partner_region_id)
+    if isinstance(obj, TradeIndicator):
+        return actor.region_id in (None, obj.partner_id, obj.reporter_id)
+    return True
+
+
+def can_see_meeting_of(actor, region_id):
+    """A key bound to a region sees the meetings with that region (all of them if bound to none)."""
+    return not is_api_key(actor) or actor.region_id in (None, region_id)
+
+
+def person_for_partners(full_name):
+    """A person as partners read them: the display name, never the username."""
+    return full_name or _("a coordinator")
+
+
+def name_shown_to(actor, *, recorded, user=None, api_key_id=None):
+    """Who made a change, as `actor` may read it: people by their display name (never a username), another
+    partner's key as "a partner system" (never its name); a key reads its own name, people read what was recorded."""
+    if not is_api_key(actor):
+        return recorded
+    if api_key_id is not None:
+        return recorded if api_key_id == actor.pk else _("a partner system")
+    if user is not None:
+        return person_for_partners(user.get_full_name())
+    return recorded  # the system itself: a command's name
 
 
 def can_see_initiative(actor, initiative):

@@ -64,13 +64,25 @@ def _parts(url):
         raise UnsafeAddress(_("Use an http:// or https:// URL."))
     if not parts.hostname:
         raise UnsafeAddress(_("The URL names no host."))
+    if parts.username is not None or parts.password is not None:
+        # The address would be stored and shown with them, and sent nowhere: the signature authenticates us.
+        raise UnsafeAddress(_("Leave user name and password out of the URL; deliveries are signed instead."))
+    if port == 0:
+        raise UnsafeAddress(_("Port 0 cannot be connected to; give the receiver's port, or none."))
     return parts.hostname, port or _SCHEMES[parts.scheme.lower()]
+
+
+# IPv6 ranges Python's is_global still calls global: 6to4 (2002::/16) carries any IPv4 address inside it, private
+# ones included, and site-local (fec0::/10) addresses, deprecated, still route inside a site.
+_NOT_PUBLIC_V6 = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("fec0::/10"))
 
 
 def _is_public(address):
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in network for network in _NOT_PUBLIC_V6):
+        return False
     return ip.is_global and not (
         ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
     )

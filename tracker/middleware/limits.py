@@ -6,6 +6,9 @@
   not count (they are spooled to disk above FILE_UPLOAD_MAX_MEMORY_SIZE) and Django counts their other fields
   while it parses them; the RequestDataTooBig it raises then is answered 413 as well (`content_too_large_aware`
   around the URLconf's handler400, and tracker.api.errors inside DRF views).
+- An address (path and query) over MAX_URL_LENGTH characters is refused with 414, as problem+json under /api/.
+  gunicorn reads request lines up to 8,190 bytes (its largest limit, config/gunicorn.conf.py), so the refusal
+  comes from here, in the API's format, and not as gunicorn's HTML page.
 - A NUL character in the path, a query parameter or a form field (name or value) is refused with 400 naming
   the parameter. No input here may hold one, and PostgreSQL refuses text holding it even in a comparison, so a
   search or a filter by it (the pages' ?region=, the admin's search and filters) would fail there, with a 500.
@@ -34,6 +37,9 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        length = len(request.META.get("PATH_INFO", "")) + len(request.META.get("QUERY_STRING", ""))
+        if length > settings.MAX_URL_LENGTH:
+            return _uri_too_long(request, length)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and request.content_type != MULTIPART:
             declared = request.META.get("CONTENT_LENGTH") or ""
@@ -68,6 +74,16 @@ def _refused_nul(request, name):
     if request.path.startswith("/api/"):
         return errors.json_problem(request, 400, "invalid", _("Invalid input"), message, errors={shown: [message]})
     return _page(request, 400, _("Bad Request"), message)
+
+
+def _uri_too_long(request, length):
+    message = _("The address is %(length)s characters long; at most %(limit)s are accepted. Ask for less.") % {
+        "length": length,
+        "limit": settings.MAX_URL_LENGTH,
+    }
+    if request.path.startswith("/api/"):
+        return errors.json_problem(request, 414, "uri-too-long", _("URI Too Long"), message)
+    return _page(request, 414, _("URI Too Long"), message)
 
 
 def content_too_large(request, size=None):

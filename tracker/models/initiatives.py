@@ -187,7 +187,9 @@ class Initiative(Tracked, Cited):
             super().save(*args, **kwargs)
             if moved_from not in (None, self.partner_region_id) and self._was_shared():
                 # Partners restricted to the old region must hear that it left them, so their mirror drops it.
-                events.record(self, events.Action.UPDATED, {"moved_from_region": moved_from}, scope=(moved_from, True))
+                old_code = type(self.partner_region)._default_manager.filter(pk=moved_from).values_list("code").get()[0]
+                data = {"moved_from_region": old_code}  # the code partners know the region by, never its id
+                events.record(self, events.Action.UPDATED, data, scope=(moved_from, True))
         self._stored_status = self.status
         self._stored_health = (self.health, self.health_reason)
         self._stored_visibility = self.visibility

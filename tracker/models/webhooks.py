@@ -5,6 +5,8 @@ A subscription belongs to an API key, and the key's visibility rules decide what
 partners' mirrors should hear of. Their history (without the secret) is kept like every other record's.
 """
 
+import base64
+import datetime
 import secrets
 import uuid
 
@@ -22,6 +24,7 @@ from tracker.models.events import Action
 from tracker.models.history import HistoryContext, history_user
 
 __all__ = [
+    "SECRET_PREFIX",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookSubscription",
@@ -63,8 +66,13 @@ def validate_event_patterns(patterns):
         )
 
 
+SECRET_PREFIX = "whsec_"
+
+
 def new_secret():
-    return secrets.token_urlsafe(32)
+    """A signing secret as Standard Webhooks writes it: whsec_ and 32 random bytes in base64, the form the published
+    libraries take as it is."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def _max_failures():
@@ -88,6 +96,14 @@ class WebhookSubscription(models.Model):
         _("URL"), max_length=500, validators=[validate_webhook_url], help_text=_("An http(s) address on the internet.")
     )
     secret = models.CharField(_("secret"), max_length=100, default=new_secret, editable=False)
+    previous_secret = models.CharField(_("previous secret"), max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(
+        _("previous secret signs until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("After a rotation, deliveries are signed with both secrets until then."),
+    )
     events = models.JSONField(
         _("events"),
         default=list,
@@ -122,7 +138,7 @@ class WebhookSubscription(models.Model):
     history = HistoricalRecords(
         bases=[HistoryContext],
         get_user=history_user,
-        excluded_fields=["secret", "consecutive_failures"],
+        excluded_fields=["secret", "previous_secret", "consecutive_failures"],
     )
 
     class Meta:
@@ -158,6 +174,19 @@ class WebhookSubscription(models.Model):
         if self.region_id:
             query &= models.Q(partner_region_id=self.region_id)
         return query
+
+    def rotate_secret(self):
+        """A new secret, returned to be shown once; the old one keeps signing for WEBHOOK_SECRET_OVERLAP_HOURS."""
+        self.previous_secret = self.secret
+        self.previous_secret_until = timezone.now() + datetime.timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+        self.secret = new_secret()
+        self.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        return self.secret
+
+    def signing_secrets(self, now):
+        """The secrets a delivery at `now` is signed with: the current one, and the previous one while it overlaps."""
+        overlapping = self.previous_secret and self.previous_secret_until and now < self.previous_secret_until
+        return [self.secret, self.previous_secret] if overlapping else [self.secret]
 
     def enable(self):
         """Enable again (after it was disabled for failures); the failure count starts over."""
