@@ -2,9 +2,12 @@
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from tests import factories
 from tests.api import assert_problem, key_client
+from tracker.api.errors import problem_exception_handler
+from tracker.models import Participation, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,27 @@ def test_updated_since_takes_any_offset_and_refuses_a_time_without_a_utc_equival
     assert far_offset.status_code == 200, far_offset.content
     assert far_offset.json()["results"]
     assert list(assert_problem(off_the_calendar, 400)["errors"]) == ["updated_since"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the broken rule's name comes from PostgreSQL's error")
+@pytest.mark.parametrize("case", ["unique", "check"])
+def test_a_rule_broken_in_the_database_is_a_409_naming_its_fields_never_the_constraint(case):
+    """Before, a write that lost a race to a unique or check constraint got 409 "conflicts with stored data",
+    naming nothing a client could fix."""
+    if case == "unique":
+        initiative, organisation = factories.InitiativeFactory(), factories.OrganisationFactory()
+        row = {"initiative": initiative, "organisation": organisation, "role": 4, "side": "home"}
+        Participation.objects.create(**row)
+        rows, constraint = [Participation(**row)], "participation_unique_role"
+        fields, message = ["initiative", "organisation", "role"], "already has this role"
+    else:
+        rows, constraint = [Region(code="not iso", name="X")], "region_code_iso"
+        fields, message = ["code"], "break a rule of the record: code"
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
+        type(rows[0]).objects.bulk_create(rows)  # past the model's validation, as a racing write gets there
+
+    response = problem_exception_handler(raised.value, {"view": None})
+
+    assert response.status_code == 409
+    assert sorted(response.data["errors"]) == fields and message in response.data["detail"]
+    assert constraint not in str(response.data)

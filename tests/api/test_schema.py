@@ -137,3 +137,28 @@ def test_the_schema_generates_without_a_warning_and_validates(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+@pytest.mark.parametrize("key", ["read", "write"])
+def test_chained_operations_answer_as_documented(schema_token, shared_connection, key):
+    """The stateful phase: schemathesis chains operations by the links it infers from the schema (a list's codes
+    into a read, a change, a delete; a create's id into the part's address) and runs the same checks on every
+    answer of each chain, with a read key and a write key."""
+    headers = {"Authorization": f"Bearer {schema_token[key]}"}
+    answered = []
+
+    class Chains(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            refill_budgets()
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=(), **kwargs):
+            answered.append(response.status_code)
+            case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
+
+    Chains.run(
+        settings=settings(
+            max_examples=15, deadline=None, stateful_step_count=6, suppress_health_check=list(HealthCheck)
+        )
+    )
+    assert len(answered) > 15 and any(status < 300 for status in answered)

@@ -2,13 +2,16 @@
 `errors` keyed by field. Every refusal of the domain maps to one status code here; nothing from /api/
 is ever an HTML page or a stack trace."""
 
+import functools
 import logging
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import UniqueConstraint
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -87,9 +90,37 @@ def problem_exception_handler(exc, context):
         return retry_later(response)
     if isinstance(exc, DatabaseError):
         logger.exception("database error in %s", context.get("view"))
-        return problem(409, "conflict", _("Conflict"), _("The change conflicts with stored data; reload and retry."))
+        return _constraint_problem(exc) or problem(
+            409, "conflict", _("Conflict"), _("The change conflicts with stored data; reload and retry.")
+        )
     logger.exception("unhandled error in %s", context.get("view"))
     return problem(500, "server-error", _("Server error"), _("Something went wrong on our side; it was logged."))
+
+
+def _constraint_problem(exc):
+    """A 409 naming the fields of the rule a write broke in the database (a unique or check constraint another
+    request got to first), with the rule's own message; never the constraint's name. None for other errors."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    constraint = _constraints().get(name) if name else None
+    if constraint is None:
+        return None
+    fields = list(getattr(constraint, "fields", ()) or ())
+    if not fields and getattr(constraint, "condition", None) is not None:
+        fields = sorted(constraint.condition.referenced_base_fields)
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        message = str(constraint.violation_error_message)
+    elif isinstance(constraint, UniqueConstraint):
+        message = _("A record with the same %(fields)s already exists.") % {"fields": ", ".join(fields)}
+    else:
+        message = _("These values break a rule of the record: %(fields)s.") % {"fields": ", ".join(fields)}
+    errors = {field: [message] for field in fields} or {NON_FIELD: [message]}
+    return problem(409, "conflict", _("Conflict"), message, errors=errors)
+
+
+@functools.cache
+def _constraints():
+    """{constraint name: constraint} of every model of the tracker."""
+    return {c.name: c for model in apps.get_app_config("tracker").get_models() for c in model._meta.constraints}
 
 
 def _is_statement_timeout(exc):
