@@ -36,6 +36,19 @@ def _patch_milestone(world):
     return "patch", url, {"title": "Renamed"}, {"HTTP_IF_MATCH": f'"{world.milestone.version}"'}
 
 
+def _add_milestone_to(code):
+    body = {"initiative": code, "title": "Sign the contract", "due_date": "2030-01-01"}
+    return lambda world: ("post", "/api/v1/milestones/", body, {})
+
+
+def _create_with_code(code):
+    def make(world):
+        body = {"code": code, "title": "New", "area": world.shared.area.code, "partner_region": "RU-LIP"}
+        return "post", "/api/v1/initiatives/", body, {}
+
+    return make
+
+
 def _put_observations(world):
     body = [{"period": "2024", "value": "1000.00", "qualifier": "exact"}]
     return "put", "/api/v1/indicators/by-lip-turnover/observations/", body, {}
@@ -61,6 +74,16 @@ MATRIX = {
     "add milestone": (_add_milestone, [401, 403, 201, 403, 403, 403, 201, 400, 201]),
     "patch milestone": (_patch_milestone, [401, 403, 200, 403, 403, 403, 200, 404, 200]),
     "upsert observations": (_put_observations, [401, 403, 403, 403, 200, 403, 200, 404, 200]),
+    # What a key may not see answers as what does not exist (tests/api/test_leaks.py has the bodies too).
+    "add milestone to a hidden initiative": (
+        _add_milestone_to("internal-one"),
+        [401, 403, 201, 403, 403, 403, 400, 400, 201],
+    ),
+    "add milestone to a missing initiative": (
+        _add_milestone_to("no-such-one"),
+        [401, 403, 400, 400, 403, 403, 400, 400, 400],
+    ),
+    "create with a hidden code": (_create_with_code("internal-one"), [401, 403, 400, 400, 403, 403, 403, 403, 400]),
     "list regions": (_get("/api/v1/regions/"), [401, 200, 200, 200, 200, 200, 200, 200, 200]),
     "list indicators": (_get("/api/v1/indicators/"), [401, 200, 200, 200, 200, 200, 200, 200, 200]),
     "list changes": (_get("/api/v1/changes/"), [401, 200, 200, 200, 200, 200, 200, 200, 200]),
