@@ -44,8 +44,8 @@ def test_running_the_digest_twice_a_day_sends_it_once(overdue, owner):
     [email] = mail.outbox
     assert email.to == ["owner@example.org"]
     assert email.subject == "[Cooperation tracker] 2 overdue milestones and instructions"
-    assert "Sign the agreement (due March 4, 2024, 1 day overdue)" in email.body
-    assert "Instruction: Report to the ministry (due March 1, 2024, 4 days overdue)" in email.body
+    assert "Sign the agreement (due 4 March 2024, 1 day overdue)" in email.body
+    assert "Instruction: Report to the ministry (due 1 March 2024, 4 days overdue)" in email.body
     assert "Done" not in email.body and "Later" not in email.body
     assert DigestSent.objects.get().items == 2
 
