@@ -1,6 +1,7 @@
 """What the seed loader last wrote, so a second load can tell a changed seed from a user's later edit."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SeedFingerprint(models.Model):
@@ -11,9 +12,13 @@ class SeedFingerprint(models.Model):
     seeds on every start).
     """
 
-    record = models.CharField(max_length=300, unique=True)
-    digest = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now=True)
+    record = models.CharField(_("seed record"), max_length=300, unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("seed fingerprint")
+        verbose_name_plural = _("seed fingerprints")
 
     def __str__(self):
         return self.record
