@@ -69,7 +69,11 @@ class Organisation(Bilingual, Tracked, Cited):
         ]
 
     def __str__(self):
-        return self.short_name or self.display_name
+        # The short name is written in English ("Minprom"): in Russian the Russian name comes first, so a list of
+        # organisations is not in two languages at once.
+        if self.display_name != self.name:
+            return self.display_name
+        return self.short_name or self.name
 
 
 class Area(Bilingual, Tracked, Cited):
