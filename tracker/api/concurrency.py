@@ -18,7 +18,7 @@ from tracker.domain import initiatives
 from tracker.domain.errors import StaleVersion
 from tracker.domain.inputs import whole_number
 
-__all__ = ["ANY", "VersionedMixin", "entity_tags", "etag_of", "expected_version", "not_modified"]
+__all__ = ["VersionedMixin", "etag_of", "expected_version", "not_modified"]
 
 
 def etag_of(instance):
@@ -54,11 +54,10 @@ def _matches(tags, instance, weak):
     return any(text == current and (weak or not is_weak) for is_weak, text in tags)
 
 
-def expected_version(request, instance=None, required=True):
-    """The version a write may replace, by the request's If-Match (RFC 9110 §13.1.1): absent, 428 when required
-    (else None); not an entity-tag list, 400; naming the current version ("*", or a list holding its strong tag),
-    that version; anything else, 412 naming the current version. Without `instance` the single version named is
-    taken as it is, and the write compares it."""
+def expected_version(request, instance, required=True):
+    """The version of `instance` a write may replace, by the request's If-Match (RFC 9110 §13.1.1): absent, 428 when
+    required (else None); not an entity-tag list, 400; naming the current version ("*", or a list holding its strong
+    tag), that version; anything else, 412 naming the current version."""
     header = request.headers.get("If-Match")
     if header is None:
         if required:
@@ -67,11 +66,6 @@ def expected_version(request, instance=None, required=True):
     tags = entity_tags(header)
     if tags is None:
         raise BadPrecondition(_('If-Match must be "*" or entity tags as returned in ETag, like "3" or "3", "4".'))
-    if instance is None:
-        versions = [] if tags == ANY else [whole_number(text) for weak, text in tags if not weak]
-        if len(versions) != 1 or versions[0] is None:
-            raise BadPrecondition(_('If-Match must name one version, as returned in ETag, like "3".'))
-        return versions[0]
     if not _matches(tags, instance, weak=False):
         named = next((whole_number(text) for _weak, text in tags), None)  # tags is a list here
         raise StaleVersion(instance, named, instance.version)

@@ -20,6 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from tracker.api.auth import csrf_refusal
 from tracker.domain.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
 from tracker.domain.retries import is_lost_race
 
@@ -233,6 +234,4 @@ def csrf_failure(request, reason=""):
     send; elsewhere Django's own page."""
     if not request.path.startswith("/api/"):
         return django_csrf_failure(request, reason)
-    from tracker.api.auth import csrf_refusal
-
     return json_problem(request, 403, "csrf", _("Forbidden"), csrf_refusal())

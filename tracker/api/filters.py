@@ -27,10 +27,11 @@ class GivenFiltersBackend(DjangoFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         filterset = self.get_filterset_class(view, queryset)
-        if filterset is not None and issubclass(filterset, FilterSet):
+        if filterset is None:
+            return kwargs
+        if issubclass(filterset, FilterSet):
             kwargs["given_only"] = True
-        if filterset is not None:
-            _refuse_loose_values(kwargs["data"], filterset)
+        _refuse_loose_values(kwargs["data"], filterset)
         return kwargs
 
 

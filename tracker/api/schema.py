@@ -51,8 +51,8 @@ _VERBS = {
 
 class TrackerAutoSchema(AutoSchema):
     def get_summary(self):
-        """A short summary of every operation ("List initiatives", "Change a milestone"), which generated clients
-        and documentation tools show; the view's docstring stays the longer description."""
+        """A short summary of every operation ("List initiatives", "Change milestone or instruction"), which
+        generated clients and documentation tools show; the view's docstring stays the longer description."""
         summary = super().get_summary()
         if summary:
             return summary
@@ -111,8 +111,12 @@ class BriefFieldScheme(OpenApiSerializerFieldExtension):
     target_class = "tracker.api.serializers.Brief"
     match_subclasses = True
 
+    def key(self):
+        """The related object's key as written: its name and JSON type."""
+        return self.target.slug_field, "string"
+
     def map_serializer_field(self, auto_schema, direction):
-        key, key_type = _brief_key(self.target)
+        key, key_type = self.key()
         nullable = {"nullable": True} if _nullable(self.target) else {}
         if direction == "request":
             return {"type": key_type, **nullable}
@@ -128,6 +132,9 @@ class BriefFieldScheme(OpenApiSerializerFieldExtension):
 class BriefIdScheme(BriefFieldScheme):
     target_class = "tracker.api.serializers.BriefId"
 
+    def key(self):
+        return "id", "integer"
+
 
 def _nullable(field):
     """Whether the field can be null: it says so, or the model column it reads can be empty."""
@@ -138,14 +145,6 @@ def _nullable(field):
         return model._meta.get_field(field.source).null
     except (AttributeError, FieldDoesNotExist):
         return False
-
-
-def _brief_key(field):
-    from tracker.api.serializers import BriefId
-
-    if isinstance(field, BriefId):
-        return "id", "integer"
-    return field.slug_field, "string"
 
 
 def typed_nullables(result, generator, request, public):

@@ -97,11 +97,7 @@ class Brief(CodeField):
         super().__init__(slug_field=slug_field, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            if self.slug_field not in data:
-                self.fail("invalid")
-            data = data[self.slug_field]
-        return super().to_internal_value(data)
+        return super().to_internal_value(_key_of(self, data, self.slug_field, "invalid"))
 
     def to_representation(self, obj):
         return {field: _brief_value(obj, field) for field in self.brief}
@@ -112,6 +108,15 @@ class Brief(CodeField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {getattr(item, self.slug_field): self.display_value(item) for item in queryset}
+
+
+def _key_of(field, data, key, error, **details):
+    """A related object's key as sent: the key itself, or the object a GET returned (which must hold it)."""
+    if not isinstance(data, Mapping):
+        return data
+    if key not in data:
+        field.fail(error, **details)
+    return data[key]
 
 
 def _brief_value(obj, field):
@@ -140,11 +145,7 @@ class BriefId(IdField):
     """Written as the related object's id, or as the object a GET returned; read as {id, name}."""
 
     def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            if "id" not in data:
-                self.fail("incorrect_type", data_type="object without an id")
-            data = data["id"]
-        return super().to_internal_value(data)
+        return super().to_internal_value(_key_of(self, data, "id", "incorrect_type", data_type="object without an id"))
 
     def to_representation(self, obj):
         return {"id": obj.pk, "name": str(obj)} if self.visible(obj) else None
@@ -318,6 +319,7 @@ class TransitionSerializer(StrictFields, serializers.Serializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class AuthorField(serializers.Field):
     """Who made a change, as the reader may see it (permissions.name_shown_to)."""
 
@@ -330,9 +332,6 @@ class AuthorField(serializers.Field):
         if principal is None:
             return recorded
         return permissions.name_shown_to(principal, recorded=recorded, user=record.author, api_key_id=record.api_key_id)
-
-
-extend_schema_field(OpenApiTypes.STR)(AuthorField)
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):

@@ -141,9 +141,13 @@ class MeetingViewSet(ReadOnlyViewSet):
     ordering_keys = {**UPDATED_ORDER, **_both_ways("date", ["date", "id"])}
 
     def get_queryset(self):
-        # A meeting lists only the initiatives the principal may see: a key never learns an internal one's code.
-        seen = permissions.restrict(models.Initiative.objects.all(), self.principal)
-        return super().get_queryset().prefetch_related(Prefetch("initiatives", queryset=seen))
+        return with_seen_initiatives(super().get_queryset(), self.principal)
+
+
+def with_seen_initiatives(meetings, principal):
+    """Meetings with only the initiatives `principal` may see: a key never learns an internal one's code."""
+    seen = permissions.restrict(models.Initiative.objects.all(), principal)
+    return meetings.prefetch_related(Prefetch("initiatives", queryset=seen))
 
 
 class IndicatorViewSet(ReadOnlyViewSet):
@@ -382,8 +386,7 @@ def changed_objects(events, request):
     for kind, ids in wanted.items():
         queryset, serializer = _CHANGED[kind]
         if kind == "meeting":
-            seen = permissions.restrict(models.Initiative.objects.all(), principal)
-            queryset = queryset.prefetch_related(Prefetch("initiatives", queryset=seen))
+            queryset = with_seen_initiatives(queryset, principal)
         rows = list(permissions.restrict(queryset.filter(pk__in=ids), principal))
         data = serializer(rows, many=True, context={"request": request}).data
         found.update({(kind, row.pk): item for row, item in zip(rows, data, strict=True)})

@@ -116,8 +116,7 @@ def _may_change_part(part, by, adding=False):
 
 
 def _saved(record, by, *, expected_version):
-    # The period's first day is derived from the period when an observation is saved; nothing else is skipped.
-    record.full_clean(exclude=["period_start"])
+    record.full_clean()
     with transaction.atomic(), acting_as(by):
         record.save_expecting(expected_version)
     return record

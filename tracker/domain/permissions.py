@@ -25,6 +25,7 @@ __all__ = [
     "can_see_initiative",
     "can_see_meeting_of",
     "can_write_observations",
+    "can_write_reference",
     "name_shown_to",
     "person_for_partners",
     "restrict",
@@ -205,6 +206,15 @@ def can_change_part(actor, part):
     if part._meta.model_name == "initiativeindicator" and actor.has_perm("tracker.change_tradeindicator"):
         return True
     return can_change_initiative(actor, part.initiative)
+
+
+def can_write_reference(actor, action, model):
+    """Reference data, meetings and trade series (tracker.domain.records): the system, or an active user with the
+    model permission (`action` add, change or delete; from tracker.domain.roles); never a partner's key."""
+    if _is_system(actor):
+        return True
+    opts = model._meta
+    return _is_active_user(actor) and actor.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
 
 def can_write_observations(actor, indicator):

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tracker.domain import initiatives, observations
-from tracker.domain.actors import is_api_key
+from tracker.domain import initiatives, observations, permissions
 from tracker.domain.context import acting_as
 from tracker.models import Observation
 
@@ -55,10 +54,5 @@ def delete(record, *, by, expected_version):
 
 
 def _may(by, action, record):
-    """Reference data is the administrators' and analysts' (model permissions from tracker.domain.roles); the system
-    (seeds, commands) may write it; a partner's key never."""
-    if getattr(by, "is_system", False):
-        return
-    opts = record._meta
-    if is_api_key(by) or not (by.is_active and by.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")):
+    if not permissions.can_write_reference(by, action, type(record)):
         raise PermissionDenied(_("You may not change this record."))
