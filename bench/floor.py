@@ -24,10 +24,11 @@ _SHARED = ["shared", "public"]
 _DEFAULT_PAGE_SIZE = 50
 
 _SQL = """
-SELECT i.code, i.title, i.summary, a.code, a.name, r.code, r.name, i.status, i.health, i.health_reason,
-       i.priority, u.username, u.first_name, u.last_name, i.visibility, m.id, m.date, m.place, m.title,
-       i.planned_start, i.planned_end, i.actual_start, i.actual_end, s.key, i.source_detail, i.version,
-       i.created_at, i.updated_at
+SELECT i.code, i.title_ru, i.title_en, i.summary_ru, i.summary_en, a.code, a.name_ru, a.name_en, r.code,
+       r.name_ru, r.name_en, i.status, i.health, i.health_reason_ru, i.health_reason_en, i.priority, u.username,
+       u.first_name, u.last_name, i.visibility, m.id, m.date, m.place_ru, m.place_en, m.title_ru, m.title_en,
+       i.planned_start, i.planned_end, i.actual_start, i.actual_end, s.key, i.source_detail_ru, i.source_detail_en,
+       i.version, i.created_at, i.updated_at
 FROM tracker_initiative i
 JOIN tracker_area a ON a.id = i.area_id
 JOIN tracker_region r ON r.id = i.partner_region_id
@@ -59,27 +60,35 @@ def _cursor():
 
 
 def _item(row, base):
-    (code, title, summary, area_code, area_name, region_code, region_name, status, health, health_reason,
-     priority, username, first_name, last_name, visibility, meeting_id, meeting_date, place, meeting_title,
-     planned_start, planned_end, actual_start, actual_end, source_key, source_detail, version, created_at,
-     updated_at) = row  # fmt: skip
+    # Texts in both languages, read Russian first as the app does for a client that asks for no language.
+    (code, title_ru, title_en, summary_ru, summary_en, area_code, area_ru, area_en, region_code, region_ru,
+     region_en, status, health, reason_ru, reason_en, priority, username, first_name, last_name, visibility,
+     meeting_id, meeting_date, place_ru, place_en, meeting_ru, meeting_en, planned_start, planned_end,
+     actual_start, actual_end, source_key, detail_ru, detail_en, version, created_at, updated_at) = row  # fmt: skip
     owner = None
     if username is not None:
         owner = {"username": username, "name": f"{first_name} {last_name}".strip() or username}
     origin = None
     if meeting_id is not None:  # str(Meeting), as the API's brief object shows it
+        place, meeting_title = place_ru or place_en or "", meeting_ru or meeting_en or ""
         origin = {"id": meeting_id, "name": f"{meeting_date:%Y-%m-%d}, {place}: {meeting_title}"}
     return {
         "code": code,
         "url": f"{base}{code}/",
-        "title": title,
-        "summary": summary,
-        "area": {"code": area_code, "name": area_name},
-        "partner_region": {"code": region_code, "name": region_name},
+        "title": title_ru or title_en or "",
+        "summary": summary_ru or summary_en or "",
+        "translations": {
+            "title": {"ru": title_ru or None, "en": title_en or None},
+            "summary": {"ru": summary_ru or None, "en": summary_en or None},
+            "health_reason": {"ru": reason_ru or None, "en": reason_en or None},
+            "source_detail": {"ru": detail_ru or None, "en": detail_en or None},
+        },
+        "area": {"code": area_code, "name": area_ru or area_en or ""},
+        "partner_region": {"code": region_code, "name": region_ru or region_en or ""},
         "status": status,
         "iati_status": _IATI[status],
         "health": health,
-        "health_reason": health_reason,
+        "health_reason": reason_ru or reason_en or "",
         "priority": priority,
         "owner": owner,
         "visibility": visibility,
@@ -89,7 +98,7 @@ def _item(row, base):
         "actual_start": actual_start,
         "actual_end": actual_end,
         "source": source_key,
-        "source_detail": source_detail,
+        "source_detail": detail_ru or detail_en or "",
         "version": version,
         "created_at": created_at,
         "updated_at": updated_at,

@@ -22,7 +22,8 @@ _SHARED = [Visibility.SHARED, Visibility.PUBLIC]
 def initiatives(request):
     size = int(request.GET.get("page_size", 50))
     rows = (
-        Initiative.objects.filter(visibility__in=_SHARED, status__in=request.GET.getlist("status"))
+        Initiative.objects.rewrite(False)  # explicit columns: no language rewriting (tracker/api/views.py)
+        .filter(visibility__in=_SHARED, status__in=request.GET.getlist("status"))
         .order_by("code")
         .values(*INITIATIVE_FIELDS)[:size]
     )

@@ -29,6 +29,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
 INSTALLED_APPS = [
+    # Before the admin: it patches the models (tracker/translation.py) before the admin reads their fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search (tracker/domain/text_search.py)
     "simple_history",
     "import_export",
     "rest_framework",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A signed-in user's own language wins over the browser's (tracker/middleware/language.py).
+    "tracker.middleware.language.UserLanguageMiddleware",
     # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413) and NUL characters in parameters (400), before anything reads
     # them; after LocaleMiddleware, so the answer is in the user's language.
     "tracker.middleware.limits.RequestLimitsMiddleware",
@@ -125,9 +130,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+# The language of a visitor whose browser asks for none we have, of emails to users without a preference, and of
+# commands: Russian, as both sides of the cooperation work in it, unless the installation says otherwise.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ru")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r}: use one of {', '.join(dict(LANGUAGES))}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content (titles, names, summaries) is kept in these languages, Russian first: a text missing in one language
+# reads in the other (tracker/translation.py). The interface may offer more languages than the content has.
+MODELTRANSLATION_LANGUAGES = ("ru", "en")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "en")}
 # One unambiguous date style per language on every surface (config/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Minsk")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tracker.api import errors
+from tracker.middleware import language
 from tracker.middleware.database import database_aware
 from tracker.middleware.limits import content_too_large_aware
 from tracker.ops import health
@@ -18,7 +19,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("tracker.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher: Django's view, which also saves a signed-in user's choice as their preference.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,9 +1,11 @@
 import itertools
+import os
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.translation import trans_real
 
 from tests import factories
 from tracker.api.throttling import refill_budgets
@@ -15,6 +17,11 @@ from tracker.models import ApiKey
 def pytest_configure(config):
     # whitenoise warns on every test client when the collected-static folder is missing
     django_settings.STATIC_ROOT.mkdir(exist_ok=True)
+    # Installations default to Russian (LANGUAGE_CODE); tests read English unless they ask for a language, and so do
+    # the servers and workers they start as processes. tests/test_default_language.py checks the Russian default.
+    django_settings.LANGUAGE_CODE = "en"
+    os.environ["LANGUAGE_CODE"] = "en"
+    trans_real._default = None  # the fallback catalogue Django cached from the settings as they were at set-up
 
 
 @pytest.fixture(autouse=True)

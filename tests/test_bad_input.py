@@ -775,9 +775,11 @@ def admin_client(every_endpoint, client):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        pytest.param("title", NUL, id="title-nul"),
-        pytest.param("title", LONG, id="title-too-long"),
+        pytest.param("title_ru", NUL, id="title-ru-nul"),
+        pytest.param("title_en", LONG, id="title-en-too-long"),
+        pytest.param("title_ru", LONG, id="title-ru-too-long"),
         pytest.param("code", SQL, id="code-sql"),
+        pytest.param("code", "lipetsk-tractor-трактор", id="code-mixed-scripts"),
         pytest.param("planned_start", "99999-01-01", id="date-year-99999"),
         pytest.param("priority", str(10**30), id="priority-10**30"),
     ],
@@ -785,7 +787,7 @@ def admin_client(every_endpoint, client):
 def test_the_admin_form_refuses_a_bad_value_naming_its_field(every_endpoint, admin_client, field, value):
     data = {
         "code": "from-admin",
-        "title": "From the admin",
+        "title_en": "From the admin",
         "area": factories.AreaFactory(code="trade").pk,
         "partner_region": factories.RegionFactory(code="RU-LIP").pk,
         "priority": "2",

@@ -54,7 +54,7 @@ def _title_by_api(initiative, owner, client):
 def _title_by_admin(initiative, owner, client):
     client.force_login(owner)
     url = admin_url(Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "Tractors"}
+    data = form_data(client.get(url)) | {"title_en": "Tractors"}
     assert client.post(url, data).status_code == 302
 
 

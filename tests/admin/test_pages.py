@@ -171,7 +171,8 @@ def _free_text_field(model, data):
         for field in model._meta.fields
         if isinstance(field, CharField | TextField) and not field.choices and field.name in data
     ]
-    preferred = [name for name in ("source_detail", "note", "title", "name", "rationale") if name in candidates]
+    texts = ("source_detail", "note", "title_en", "name_en", "rationale_en")
+    preferred = [name for name in texts if name in candidates]
     return (preferred or candidates)[0]
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _open_and_change_title(client, initiative, title):
     page = client.get(admin_url(models.Initiative, "change", initiative.pk))
     data = form_data(page)
-    data["title"] = title
+    data["title_en"] = title
     return client.post(admin_url(models.Initiative, "change", initiative.pk), data)
 
 
@@ -27,7 +27,7 @@ def test_coordinator_cannot_change_another_owners_initiative(initiative, other_c
     assert 'name="_save"' not in page.content.decode()
     assert "Change status" not in page.content.decode()
 
-    data = {"code": initiative.code, "title": "Taken over", "area": initiative.area_id}
+    data = {"code": initiative.code, "title_en": "Taken over", "area": initiative.area_id}
     refused = client.post(admin_url(models.Initiative, "change", initiative.pk), data)
 
     assert refused.status_code == 403
@@ -62,7 +62,7 @@ def test_owner_edits_parts_inline(initiative, owner, login):
     assert all(inline.has_change_permission for inline in page.context["inline_admin_formsets"][:3])
 
     data = form_data(page)
-    data["milestones-0-title"] = "Sign the supply agreement"
+    data["milestones-0-title_en"] = "Sign the supply agreement"
     response = client.post(admin_url(models.Initiative, "change", initiative.pk), data)
 
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_coordinator_add_form_fixes_the_owner_to_themselves(owner, other_coordin
     assert page.context["adminform"].form["owner"].value() == owner.pk
     area, region = factories.AreaFactory(), factories.RegionFactory()
 
-    data = form_data(page) | {"code": "ev-charging", "title": "EV charging", "area": area.pk}
+    data = form_data(page) | {"code": "ev-charging", "title_en": "EV charging", "area": area.pk}
     data |= {"partner_region": region.pk, "owner": other_coordinator.pk}  # a disabled field: ignored
     response = client.post(admin_url(models.Initiative, "add"), data)
 
@@ -90,7 +90,7 @@ def test_administrator_sets_the_owner_freely(admin_user, owner, login):
     client = login(admin_user)
     page = client.get(admin_url(models.Initiative, "add"))
     area, region = factories.AreaFactory(), factories.RegionFactory()
-    data = form_data(page) | {"code": "trams", "title": "Trams", "area": area.pk, "partner_region": region.pk}
+    data = form_data(page) | {"code": "trams", "title_en": "Trams", "area": area.pk, "partner_region": region.pk}
 
     response = client.post(admin_url(models.Initiative, "add"), data | {"owner": owner.pk})
 
@@ -104,14 +104,14 @@ def test_coordinator_cannot_change_a_milestone_of_another_owners_initiative(init
 
     page = client.get(admin_url(models.Milestone, "change", milestone.pk))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    response = client.post(admin_url(models.Milestone, "change", milestone.pk), {"title": "Skip it"})
+    response = client.post(admin_url(models.Milestone, "change", milestone.pk), {"title_en": "Skip it"})
 
     assert response.status_code == 403
     assert models.Milestone.objects.get(pk=milestone.pk).title == "Visit Belagro"
 
 
 def test_coordinator_cannot_attach_a_milestone_to_another_owners_initiative(initiative, other_coordinator, login):
-    data = {"initiative": initiative.pk, "kind": "milestone", "title": "Mine now", "state": "open"}
+    data = {"initiative": initiative.pk, "kind": "milestone", "title_en": "Mine now", "state": "open"}
 
     response = login(other_coordinator).post(admin_url(models.Milestone, "add"), data | {"_save": "Save"})
 

@@ -24,7 +24,7 @@ def _change_elsewhere(obj):
 def test_stale_edit_of_an_initiative_is_refused(initiative, owner, login):
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit"}
+    data = form_data(client.get(url)) | {"title_en": "My edit"}
     models.Initiative.objects.filter(pk=initiative.pk).update(title="Their edit", version=F("version") + 1)
 
     response = client.post(url, data)
@@ -54,7 +54,7 @@ def test_stale_edit_is_refused_for_every_tracked_model(model, admin_user, login)
 def test_a_save_racing_another_is_refused_and_rolled_back(initiative, owner, login, monkeypatch):
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit"}
+    data = form_data(client.get(url)) | {"title_en": "My edit"}
     model_admin = admin.site._registry[models.Initiative]
     save_form = model_admin.save_form
 
@@ -74,7 +74,7 @@ def test_stale_inline_row_is_refused(initiative, owner, login):
     milestone = factories.MilestoneFactory(initiative=initiative, title="Draft the roadmap")
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit", "milestones-0-title": "My roadmap"}
+    data = form_data(client.get(url)) | {"title": "My edit", "milestones-0-title_en": "My roadmap"}
     models.Milestone.objects.filter(pk=milestone.pk).update(title="Their roadmap", version=F("version") + 1)
 
     response = client.post(url, data)
@@ -92,7 +92,7 @@ def test_an_inline_row_changed_elsewhere_is_not_reverted_by_an_unrelated_save(in
     milestone = factories.MilestoneFactory(initiative=initiative, title="Draft the roadmap")
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit"}
+    data = form_data(client.get(url)) | {"title_en": "My edit"}
     models.Milestone.objects.filter(pk=milestone.pk).update(title="Their roadmap", version=F("version") + 1)
 
     response = client.post(url, data)
@@ -106,7 +106,7 @@ def test_an_inline_row_saved_elsewhere_without_changes_does_not_block_the_save(i
     milestone = factories.MilestoneFactory(initiative=initiative, title="Draft the roadmap")
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit"}
+    data = form_data(client.get(url)) | {"title_en": "My edit"}
     their_version = _change_elsewhere(milestone)
 
     response = client.post(url, data)
@@ -119,7 +119,7 @@ def test_an_inline_row_saved_elsewhere_without_changes_does_not_block_the_save(i
 def test_a_form_without_its_version_is_refused(initiative, owner, login):
     client = login(owner)
     url = admin_url(models.Initiative, "change", initiative.pk)
-    data = form_data(client.get(url)) | {"title": "My edit"}
+    data = form_data(client.get(url)) | {"title_en": "My edit"}
     del data["seen_version"]
 
     response = client.post(url, data)

@@ -12,7 +12,9 @@ from tracker.admin.mixins import TrackedAdmin, TrackedInline
 from tracker.admin.ownership import InitiativePartAdminMixin, InitiativePartInlineMixin
 from tracker.admin.resources import InitiativeResource
 from tracker.admin.transitions import put_on_hold, transition_view
-from tracker.domain import permissions
+from tracker.admin.translated import TranslatedAdmin, TranslatedInline
+from tracker.domain import permissions, text_search
+from tracker.domain.languages import columns
 from tracker.models import Initiative, InitiativeIndicator, Milestone, Participation
 
 __all__ = ["InitiativeAdmin", "MilestoneAdmin", "ParticipationAdmin"]
@@ -26,7 +28,7 @@ class ParticipationInline(InitiativePartInlineMixin, TrackedInline):
         return super().get_queryset(request).select_related("organisation")
 
 
-class MilestoneInline(InitiativePartInlineMixin, TrackedInline):
+class MilestoneInline(InitiativePartInlineMixin, TranslatedInline):
     model = Milestone
     fields = (
         "kind",
@@ -47,7 +49,7 @@ class MilestoneInline(InitiativePartInlineMixin, TrackedInline):
         return milestone.is_overdue()
 
 
-class IndicatorLinkInline(InitiativePartInlineMixin, TrackedInline):
+class IndicatorLinkInline(InitiativePartInlineMixin, TranslatedInline):
     model = InitiativeIndicator
     fields = ("indicator", "rationale", "target_value", "target_period")
 
@@ -56,7 +58,7 @@ class IndicatorLinkInline(InitiativePartInlineMixin, TrackedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(TrackerImportExportMixin, TrackedAdmin):
+class InitiativeAdmin(TrackerImportExportMixin, TranslatedAdmin):
     resource_classes = [InitiativeResource]
     list_display = (
         "code",
@@ -79,7 +81,7 @@ class InitiativeAdmin(TrackerImportExportMixin, TrackedAdmin):
         OverdueInitiativeFilter,
     )
     list_select_related = ("area", "partner_region", "owner")
-    search_fields = ("code", "title", "summary")
+    search_fields = ("code", *columns("title"), *columns("summary"))  # see get_search_results
     autocomplete_fields = ("area", "partner_region", "owner", "origin")
     readonly_fields = ("status_badge", "health_badge", "health_reason")
     inlines = (ParticipationInline, MilestoneInline, IndicatorLinkInline, JournalInline)
@@ -99,6 +101,10 @@ class InitiativeAdmin(TrackerImportExportMixin, TrackedAdmin):
     @admin.display(description=_("health"), ordering="health")
     def health_badge(self, initiative):
         return health_badge(initiative.health)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The pages' and the API's search (both languages, morphology, typos); `search_fields` only shows the box.
+        return text_search.initiatives(queryset, search_term), False
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -122,7 +128,7 @@ class InitiativeAdmin(TrackerImportExportMixin, TrackedAdmin):
         return permissions.can_change_any_initiative(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "owner" in form.base_fields and not permissions.can_change_any_initiative(request.user):
             form.base_fields["owner"].disabled = True  # a coordinator's initiatives are their own
         return form
@@ -160,16 +166,16 @@ class ParticipationAdmin(InitiativePartAdminMixin, TrackedAdmin):
     list_display = ("initiative", "organisation", "role", "side")
     list_filter = ("role", "side")
     list_select_related = ("initiative", "organisation")
-    search_fields = ("initiative__code", "organisation__name", "organisation__short_name")
+    search_fields = ("initiative__code", *columns("organisation__name"), *columns("organisation__short_name"))
     autocomplete_fields = ("initiative", "organisation")
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(InitiativePartAdminMixin, TrackedAdmin):
+class MilestoneAdmin(InitiativePartAdminMixin, TranslatedAdmin):
     list_display = ("title", "initiative", "kind", "state", "due_date", "overdue", "responsible_organisation")
     list_filter = ("state", "kind", OverdueMilestoneFilter)
     list_select_related = ("initiative", "responsible_organisation")
-    search_fields = ("title", "responsible_person", "initiative__code")
+    search_fields = (*columns("title"), "responsible_person", "initiative__code")
     autocomplete_fields = ("initiative", "responsible_organisation", "meeting")
     date_hierarchy = "due_date"
 

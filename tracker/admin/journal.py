@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin.display import health_badge, status_badge
+from tracker.domain.languages import columns
 from tracker.models import StatusUpdate
 
 __all__ = ["JournalInline", "StatusUpdateAdmin"]
@@ -33,12 +34,16 @@ class ReadOnlyJournalMixin:
             return health_badge(entry.to_health)
         return format_html("{} → {}", health_badge(entry.from_health), health_badge(entry.to_health))
 
+    @admin.display(description=_("note"))
+    def note_text(self, entry):
+        return entry.note_text
+
 
 class JournalInline(ReadOnlyJournalMixin, admin.TabularInline):
     model = StatusUpdate
     verbose_name = _("journal entry")
     verbose_name_plural = _("journal (newest first)")
-    fields = ("created_at", "status_change", "health_change", "health_reason", "note", "author_name")
+    fields = ("created_at", "status_change", "health_change", "health_reason", "note_text", "author_name")
     readonly_fields = fields
     ordering = ("-created_at", "-id")
     extra = 0
@@ -52,14 +57,14 @@ class StatusUpdateAdmin(ReadOnlyJournalMixin, admin.ModelAdmin):
     list_display = ("created_at", "initiative", "status_change", "health_change", "author_name", "version")
     list_filter = ("to_status", "to_health")
     list_select_related = ("initiative",)
-    search_fields = ("initiative__code", "initiative__title", "note", "author_name")
+    search_fields = ("initiative__code", *columns("initiative__title"), "note", "author_name")
     fields = (
         "initiative",
         "created_at",
         "status_change",
         "health_change",
         "health_reason",
-        "note",
+        "note_text",
         "author",
         "author_name",
         "version",

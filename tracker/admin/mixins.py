@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.domain import records
+from tracker.domain import languages, records
 from tracker.domain.errors import StaleVersion
 from tracker.models.base import Cited, Tracked
 
@@ -74,6 +74,16 @@ class VersionedForm(forms.ModelForm):
                 records.check(self.instance)
             except ValidationError as error:
                 self._update_errors(error)
+
+    def _update_errors(self, errors):
+        # A text edited as one field per language ("title [ru]", "title [en]") is refused under its own name
+        # ("title": give it in at least one language): show that beside the first language's field.
+        for field in list(getattr(errors, "error_dict", ())):
+            if field not in self.fields:
+                column = next((column for column in languages.columns(field) if column in self.fields), None)
+                if column is not None:
+                    errors.error_dict[column] = errors.error_dict.pop(field)
+        super()._update_errors(errors)
 
 
 class VersionedInlineForm(VersionedForm):

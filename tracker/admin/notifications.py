@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.middleware import language
 from tracker.models import DigestSent, Initiative, Notification, NotificationPreference, Watch
 
 __all__ = ["DigestSentAdmin", "NotificationAdmin", "NotificationPreferenceAdmin", "WatchAdmin"]
@@ -69,6 +70,11 @@ class NotificationPreferenceAdmin(OwnRowsOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return _is_admin(request)  # everyone else's row is made for them (changelist_view)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.user_id == request.user.pk:
+            language.remember(request, obj.language)  # the pages follow at once, not from the next sign-in
 
     def has_delete_permission(self, request, obj=None):
         return _is_admin(request)

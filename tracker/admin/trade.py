@@ -13,15 +13,17 @@ from tracker.admin.importing import TrackerImportExportMixin
 from tracker.admin.mixins import TrackedAdmin, TrackedInline
 from tracker.admin.ownership import InitiativePartAdminMixin
 from tracker.admin.resources import ObservationResource
+from tracker.admin.translated import TranslatedAdmin
+from tracker.domain.languages import columns
 from tracker.models import Commodity, InitiativeIndicator, KeyCommodity, Observation, TradeIndicator
 
 __all__ = ["CommodityAdmin", "InitiativeIndicatorAdmin", "KeyCommodityAdmin", "ObservationAdmin", "TradeIndicatorAdmin"]
 
 
 @admin.register(Commodity)
-class CommodityAdmin(TrackedAdmin):
-    list_display = ("hs_code", "name", "name_ru", "note")
-    search_fields = ("hs_code", "name", "name_ru")
+class CommodityAdmin(TranslatedAdmin):
+    list_display = ("hs_code", "name", "note")
+    search_fields = ("hs_code", *columns("name"))
 
 
 class ObservationInline(TrackedInline):
@@ -35,11 +37,11 @@ class ObservationInline(TrackedInline):
 
 
 @admin.register(TradeIndicator)
-class TradeIndicatorAdmin(TrackedAdmin):
+class TradeIndicatorAdmin(TranslatedAdmin):
     list_display = ("code", "name", "reporter", "partner", "flow", "commodity", "frequency", "currency", "observations")
     list_filter = ("flow", "frequency", "partner")
     list_select_related = ("reporter", "partner", "commodity")
-    search_fields = ("code", "name")
+    search_fields = ("code", *columns("name"))
     autocomplete_fields = ("reporter", "partner", "commodity")
     inlines = (ObservationInline,)
 
@@ -61,7 +63,7 @@ class ObservationAdmin(TrackerImportExportMixin, TrackedAdmin):
     list_display = ("indicator", "period", "value_with_qualifier", "is_derived", "source")
     list_filter = ("indicator", "indicator__frequency", "indicator__flow", "qualifier", "is_derived")
     list_select_related = ("indicator", "source")
-    search_fields = ("indicator__code", "indicator__name", "period", "note")
+    search_fields = ("indicator__code", *columns("indicator__name"), "period", "note")
     autocomplete_fields = ("indicator",)
 
     @admin.display(description=_("value"), ordering="value")
@@ -74,13 +76,13 @@ class KeyCommodityAdmin(TrackedAdmin):
     list_display = ("year", "flow", "rank", "commodity", "reporter", "partner")
     list_filter = ("flow", "year", "partner")
     list_select_related = ("commodity", "reporter", "partner")
-    search_fields = ("commodity__name", "commodity__hs_code")
+    search_fields = (*columns("commodity__name"), "commodity__hs_code")
     autocomplete_fields = ("reporter", "partner", "commodity")
 
 
 @admin.register(InitiativeIndicator)
-class InitiativeIndicatorAdmin(InitiativePartAdminMixin, TrackedAdmin):
+class InitiativeIndicatorAdmin(InitiativePartAdminMixin, TranslatedAdmin):
     list_display = ("initiative", "indicator", "target_value", "target_period")
     list_select_related = ("initiative", "indicator")
-    search_fields = ("initiative__code", "indicator__code", "rationale")
+    search_fields = ("initiative__code", "indicator__code", *columns("rationale"))
     autocomplete_fields = ("initiative", "indicator")

@@ -14,6 +14,7 @@ from tracker.admin.display import health_badge, status_badge
 from tracker.domain import permissions, workflow
 from tracker.domain.choices import Health, Status
 from tracker.domain.errors import StaleVersion, TransitionNotAllowed
+from tracker.domain.notes import SystemNote
 
 __all__ = ["TransitionForm", "put_on_hold", "transition_view"]
 
@@ -124,7 +125,7 @@ def put_on_hold(model_admin, request, queryset):
     moved, refused = 0, []
     for initiative in queryset:
         try:
-            workflow.transition(initiative, Status.ON_HOLD, by=request.user, note=str(_("Put on hold from the list.")))
+            workflow.transition(initiative, Status.ON_HOLD, by=request.user, note=SystemNote("put_on_hold_from_list"))
         except (PermissionDenied, TransitionNotAllowed, ValidationError, StaleVersion):
             refused.append(initiative.code)
         else:

@@ -10,28 +10,26 @@ import orjson
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from tracker.domain import permissions
+from tracker.domain import languages, permissions
 from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Status
+from tracker.models import Initiative
 
 __all__ = ["INITIATIVE_FIELDS", "initiative_rows", "json_response"]
 
 INITIATIVE_FIELDS = (
     "id",
     "code",
-    "title",
-    "summary",
+    *languages.columns("title"),
+    *languages.columns("summary"),
     "area__code",
-    "area__name",
-    "area__name_ru",
+    *languages.columns("area__name"),
     "partner_region__code",
-    "partner_region__name",
-    "partner_region__name_ru",
+    *languages.columns("partner_region__name"),
     "status",
     "health",
-    "health_reason",
+    *languages.columns("health_reason"),
     "priority",
     "owner__username",
     "owner__first_name",
@@ -39,15 +37,15 @@ INITIATIVE_FIELDS = (
     "visibility",
     "origin_id",
     "origin__date",
-    "origin__place",
-    "origin__title",
+    *languages.columns("origin__place"),
+    *languages.columns("origin__title"),
     "origin__partner_region_id",
     "planned_start",
     "planned_end",
     "actual_start",
     "actual_end",
     "source__key",
-    "source_detail",
+    *languages.columns("source_detail"),
     "version",
     "created_at",
     "updated_at",
@@ -61,21 +59,23 @@ def initiative_rows(rows, request):
     """The InitiativeSerializer representation of each `values(*INITIATIVE_FIELDS)` row."""
     url = request.build_absolute_uri(reverse("api:initiative-detail", args=[_MARK]))
     before, _, after = url.partition(_MARK)
-    russian = (get_language() or "").startswith("ru")
+    order = languages.reading_order()
+    translated = languages.translated_fields(Initiative)
     zone = timezone.get_current_timezone()
     key = request.user if is_api_key(request.user) else None  # a partner reads people's names only
     return [
         {
             "code": row["code"],
             "url": f"{before}{row['code']}{after}",
-            "title": row["title"],
-            "summary": row["summary"],
-            "area": _brief(row, "area", russian),
-            "partner_region": _brief(row, "partner_region", russian),
+            "title": languages.pick(row, "title", order),
+            "summary": languages.pick(row, "summary", order),
+            "translations": {field: _every_language(row, field) for field in translated},
+            "area": _brief(row, "area", order),
+            "partner_region": _brief(row, "partner_region", order),
             "status": row["status"],
             "iati_status": _IATI[row["status"]],
             "health": row["health"],
-            "health_reason": row["health_reason"],
+            "health_reason": languages.pick(row, "health_reason", order),
             "priority": row["priority"],
             "owner": _owner(row, key),
             "visibility": row["visibility"],
@@ -85,7 +85,7 @@ def initiative_rows(rows, request):
             "actual_start": row["actual_start"],
             "actual_end": row["actual_end"],
             "source": row["source__key"],
-            "source_detail": row["source_detail"],
+            "source_detail": languages.pick(row, "source_detail", order),
             "version": row["version"],
             "created_at": row["created_at"].astimezone(zone),  # written by json_response
             "updated_at": row["updated_at"].astimezone(zone),
@@ -99,9 +99,12 @@ def json_response(data, status=200):
     return HttpResponse(orjson.dumps(data, option=orjson.OPT_UTC_Z), status=status, content_type="application/json")
 
 
-def _brief(row, prefix, russian):
-    name_ru = row[f"{prefix}__name_ru"]
-    return {"code": row[f"{prefix}__code"], "name": name_ru if russian and name_ru else row[f"{prefix}__name"]}
+def _every_language(row, field):
+    return {language: row[languages.column(field, language)] or None for language in languages.CONTENT_LANGUAGES}
+
+
+def _brief(row, prefix, order):
+    return {"code": row[f"{prefix}__code"], "name": languages.pick(row, f"{prefix}__name", order)}
 
 
 def _owner(row, key):
@@ -121,5 +124,6 @@ def _origin(row, key):
         return None
     return {
         "id": row["origin_id"],
-        "name": f"{row['origin__date']:%Y-%m-%d}, {row['origin__place']}: {row['origin__title']}",
+        "name": f"{row['origin__date']:%Y-%m-%d}, {languages.pick(row, 'origin__place')}: "
+        f"{languages.pick(row, 'origin__title')}",
     }

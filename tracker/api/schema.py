@@ -1,5 +1,6 @@
 """OpenAPI generation: every operation documents the problem responses it can actually return."""
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -7,6 +8,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from tracker.api.concurrency import VersionedMixin
+from tracker.api.languages import LANG_PARAMETER
+from tracker.domain.languages import CONTENT_LANGUAGES
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -19,7 +22,13 @@ class ProblemSerializer(serializers.Serializer):
     current_version = serializers.IntegerField(required=False, allow_null=True)
 
 
-_ALWAYS = {"400": "Invalid input", "401": "Not authenticated", "403": "Not allowed", "429": "Too many requests"}
+_ALWAYS = {
+    "400": "Invalid input",
+    "401": "Not authenticated",
+    "403": "Not allowed",
+    "414": "Address too long (MAX_URL_LENGTH): send fewer or shorter query parameters",
+    "429": "Too many requests",
+}
 _DETAIL = {"404": "Not found"}
 _WRITE = {"409": "Conflict: transition not allowed or data conflict"}
 _CONDITIONAL = {"412": "The If-Match ETag is stale", "428": "If-Match is required"}
@@ -36,6 +45,32 @@ _IF_NONE_MATCH = OpenApiParameter(
 )
 _ETAG = OpenApiParameter(
     "ETag", str, OpenApiParameter.HEADER, response=[200, 201, 304], description="The version, for If-Match."
+)
+
+# The languages of an exchange (tracker/api/languages.py), on every operation of the API.
+_LANG = OpenApiParameter(
+    LANG_PARAMETER,
+    str,
+    OpenApiParameter.QUERY,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="The language of the texts in the response; without it, Accept-Language decides.",
+)
+_ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language", str, OpenApiParameter.HEADER, description="The language wanted, e.g. `ru` or `en`."
+)
+_CONTENT_LANGUAGE_IN = OpenApiParameter(
+    "Content-Language",
+    str,
+    OpenApiParameter.HEADER,
+    enum=list(CONTENT_LANGUAGES),
+    description="The language of the texts (`title`, …) in this body; without it, the response's language.",
+)
+_CONTENT_LANGUAGE_OUT = OpenApiParameter(
+    "Content-Language",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The language of the texts in the response.",
 )
 
 
@@ -68,6 +103,10 @@ class TrackerAutoSchema(AutoSchema):
         """The conditional headers of the versioned resources (VersionedMixin): If-Match is required to change
         one, If-None-Match may be sent to read one, and the ETag comes back with it."""
         parameters = list(super().get_override_parameters())
+        if self.path.startswith("/api/v1/"):
+            parameters += [_LANG, _ACCEPT_LANGUAGE, _CONTENT_LANGUAGE_OUT]
+            if self.method in ("POST", "PUT", "PATCH"):
+                parameters.append(_CONTENT_LANGUAGE_IN)
         if not isinstance(self.view, VersionedMixin):
             return parameters
         action = getattr(self.view, "action", None)
@@ -134,6 +173,35 @@ class BriefIdScheme(BriefFieldScheme):
 
     def key(self):
         return "id", "integer"
+
+
+class TranslationsScheme(OpenApiSerializerFieldExtension):
+    """`translations`: per text field, an object of texts by language, each with the field's length limit."""
+
+    target_class = "tracker.api.languages.TranslationsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        names = list(field.fields() if direction == "response" else field.writable())
+        reading = {"required": names} if direction == "response" else {}
+        return {
+            "type": "object",
+            "properties": {name: self.texts(field.model, name, direction) for name in names},
+            "additionalProperties": False,
+            **reading,
+        }
+
+    @staticmethod
+    def texts(model, name, direction):
+        limit = model._meta.get_field(name).max_length
+        text = {"type": "string", "nullable": True, **({"maxLength": limit} if limit else {})}
+        reading = {"required": list(CONTENT_LANGUAGES)} if direction == "response" else {}
+        return {
+            "type": "object",
+            "properties": {language: dict(text) for language in CONTENT_LANGUAGES},
+            "additionalProperties": False,
+            **reading,
+        }
 
 
 def _nullable(field):

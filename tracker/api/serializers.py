@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.db.models import DateField
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,7 +18,9 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from tracker import models
-from tracker.domain import initiatives, permissions, workflow
+from tracker.api import languages as api_languages
+from tracker.api.languages import TranslationsField
+from tracker.domain import initiatives, languages, permissions, workflow
 from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Health, Qualifier, Status
 
@@ -31,20 +34,26 @@ class StrictFields:
 
     ignored_keys = frozenset({"csrfmiddlewaretoken"})  # the browsable API's forms send it along
 
+    def body_errors(self, data):
+        """{field: [message]} for what the body `data` (a mapping) shows wrong before its fields are read; they are
+        reported together with the fields' own errors."""
+        names = [key for key in data if key not in self.fields and key not in self.ignored_keys]
+        if not names:
+            return {}
+        writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+        message = _("Unknown field; the fields are: %(fields)s.") % {"fields": writable}
+        return {name: [message] for name in names}
+
     def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping) and (names := [key for key in data if key not in self.fields]):
-            writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
-            message = _("Unknown field; the fields are: %(fields)s.") % {"fields": writable}
-            unknown = {name: [message] for name in names if name not in self.ignored_keys}
+        found = self.body_errors(data) if isinstance(data, Mapping) else {}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):
-                error.detail = {**unknown, **error.detail}
+            if found and isinstance(error.detail, dict):
+                error.detail = {**found, **error.detail}
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if found:
+            raise serializers.ValidationError(found)
         return value
 
 
@@ -120,7 +129,7 @@ def _key_of(field, data, key, error, **details):
 
 
 def _brief_value(obj, field):
-    value = getattr(obj, "display_name" if field == "name" and hasattr(obj, "display_name") else field)
+    value = getattr(obj, field)
     return str(value) if field == "name" else value
 
 
@@ -182,38 +191,74 @@ class VersionedSerializer(StrictFields, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("expected_version")
-        return initiatives.update(instance, validated_data, by=self.context["request"].user, expected_version=expected)
+        with self._in_body_language():
+            return initiatives.update(
+                instance, validated_data, by=self.context["request"].user, expected_version=expected
+            )
 
     def create(self, validated_data):
-        return initiatives.create(self.Meta.model, validated_data, by=self.context["request"].user)
+        with self._in_body_language():
+            return initiatives.create(self.Meta.model, validated_data, by=self.context["request"].user)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self._required_texts(fields):
+            fields[name].required = False  # it may come in `translations` instead: to_internal_value checks
+        return fields
+
+    def _required_texts(self, fields):
+        model = self.Meta.model
+        return [
+            name
+            for name in languages.translated_fields(model)
+            if name in fields and not fields[name].read_only and not model._meta.get_field(name).blank
+        ]
+
+    def body_errors(self, data):
+        # A required text given neither as itself nor in `translations`.
+        found = super().body_errors(data)
+        if self.partial or "translations" not in self.fields:
+            return found
+        for name in self._required_texts(self.fields):
+            if data.get(name) in (None, "") and not self.fields["translations"].gives(data, name):
+                found[name] = [_("Give it here or in `translations`, in at least one language.")]
+        return found
+
+    def _in_body_language(self):
+        """`title` and the other texts of a body are written in the body's language (tracker/api/languages.py)."""
+        return translation.override(api_languages.body_language(self.context["request"]))
 
 
 class RegionSerializer(serializers.ModelSerializer):
     """A country or a region of one, by its ISO 3166 code."""
 
+    translations = TranslationsField(read_only=True)
     parent = BriefCode(queryset=models.Region.objects.all(), allow_null=True)
 
     class Meta:
         model = models.Region
-        fields = ["code", "name", "name_ru", "kind", "parent", "version", "updated_at"]
+        fields = ["code", "name", "name_ru", "translations", "kind", "parent", "version", "updated_at"]
 
 
 class AreaSerializer(serializers.ModelSerializer):
     """An area of cooperation (industry, transport, agribusiness…)."""
 
+    translations = TranslationsField(read_only=True)
+
     class Meta:
         model = models.Area
-        fields = ["code", "name", "name_ru", "version", "updated_at"]
+        fields = ["code", "name", "name_ru", "translations", "version", "updated_at"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
     """A ministry, enterprise or other organisation taking part in initiatives."""
 
+    translations = TranslationsField(read_only=True)
     region = BriefCode(queryset=models.Region.objects.all())
 
     class Meta:
         model = models.Organisation
-        fields = ["id", "name", "name_ru", "short_name", "kind", "region", "version", "updated_at"]
+        fields = ["id", "name", "name_ru", "short_name", "translations", "kind", "region", "version", "updated_at"]
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -227,6 +272,7 @@ class SourceRefSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     """A meeting where initiatives were agreed, with the initiatives it produced that the reader may see."""
 
+    translations = TranslationsField(read_only=True)
     partner_region = BriefCode(queryset=models.Region.objects.all())
     initiatives = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     source = SourceRefSerializer(read_only=True)
@@ -239,6 +285,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "date",
             "place",
             "participants",
+            "translations",
             "partner_region",
             "initiatives",
             "source",
@@ -252,6 +299,7 @@ class InitiativeSerializer(VersionedSerializer):
     """An initiative: what was agreed, who owns it, where it stands. Related objects are read as {code, name} and
     written as their code."""
 
+    translations = TranslationsField()
     url = serializers.SerializerMethodField()
     area = BriefCode(queryset=models.Area.objects.all())
     partner_region = BriefCode(queryset=models.Region.objects.all())
@@ -267,6 +315,7 @@ class InitiativeSerializer(VersionedSerializer):
             "url",
             "title",
             "summary",
+            "translations",
             "area",
             "partner_region",
             "status",
@@ -339,6 +388,9 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     initiative = serializers.SlugRelatedField(slug_field="code", read_only=True)
     author = AuthorField()
+    note = serializers.CharField(
+        source="note_text", read_only=True, help_text="Why; a note the system wrote is in the response's language."
+    )
 
     class Meta:
         model = models.StatusUpdate
@@ -371,6 +423,7 @@ class InitiativePartSerializer(VersionedSerializer):
 class MilestoneSerializer(InitiativePartSerializer):
     """A milestone or instruction of an initiative, with its due date and state."""
 
+    translations = TranslationsField()
     responsible_organisation = BriefId(queryset=models.Organisation.objects.all(), allow_null=True, required=False)
     overdue = serializers.SerializerMethodField()
 
@@ -381,6 +434,7 @@ class MilestoneSerializer(InitiativePartSerializer):
             "initiative",
             "kind",
             "title",
+            "translations",
             "responsible_organisation",
             "responsible_person",
             "meeting",
@@ -411,6 +465,7 @@ class ParticipationSerializer(InitiativePartSerializer):
 class IndicatorLinkSerializer(InitiativePartSerializer):
     """A trade series an initiative should move, with an optional target."""
 
+    translations = TranslationsField()
     indicator = CodeField(slug_field="code", queryset=models.TradeIndicator.objects.all())
 
     class Meta:
@@ -420,6 +475,7 @@ class IndicatorLinkSerializer(InitiativePartSerializer):
             "initiative",
             "indicator",
             "rationale",
+            "translations",
             "target_value",
             "target_period",
             "version",
@@ -431,6 +487,7 @@ class IndicatorLinkSerializer(InitiativePartSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     """A trade series: reporter, partner, flow, commodity and frequency."""
 
+    translations = TranslationsField(read_only=True)
     reporter = BriefCode(queryset=models.Region.objects.all())
     partner = BriefCode(queryset=models.Region.objects.all())
     commodity = BriefCode(slug_field="hs_code", brief=("hs_code", "name"), read_only=True, allow_null=True)
@@ -440,6 +497,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = [
             "code",
             "name",
+            "translations",
             "reporter",
             "partner",
             "flow",

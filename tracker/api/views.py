@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from tracker import models
 from tracker.api import fast, filters, serializers
+from tracker.api import languages as api_languages
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
 from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
@@ -60,6 +61,10 @@ class TrackerViewMixin:
         # given without an offset (?updated_since=) is read as UTC too.
         self._zone = timezone.override(datetime.UTC)
         self._zone.__enter__()
+        # Texts in the language asked for (tracker/api/languages.py); a bad body language is refused before any read.
+        self._language = translation.override(api_languages.response_language(request))
+        self._language.__enter__()
+        api_languages.body_language(request)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(self, "_acting", None) is not None:
@@ -68,6 +73,10 @@ class TrackerViewMixin:
         if getattr(self, "_zone", None) is not None:
             self._zone.__exit__(None, None, None)
             self._zone = None
+        if getattr(self, "_language", None) is not None:
+            response["Content-Language"] = translation.get_language()
+            self._language.__exit__(None, None, None)
+            self._language = None
         if response.status_code >= 400 and getattr(response, "content_type", None) == PROBLEM_CONTENT_TYPE:
             from rest_framework.renderers import JSONRenderer
 
@@ -163,9 +172,12 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
 
     queryset = models.Initiative.objects.select_related("area", "partner_region", "owner", "origin", "source")
     # The JSON list's rows, set up once like `queryset` and copied by every request (setting up .values() over
-    # these 32 fields took longer than running the page's query; bench/RESULTS.md, "Gains").
-    list_rows = models.Initiative.objects.annotate(planned_end_key=_planned_end_key()).values(
-        *fast.INITIATIVE_FIELDS, "planned_end_key"
+    # these 32 fields took longer than running the page's query; bench/RESULTS.md, "Gains"). The fields name each
+    # language's column (title_ru, title_en), so modeltranslation's rewriting of lookups is off (`rewrite(False)`).
+    list_rows = (
+        models.Initiative.objects.rewrite(False)
+        .annotate(planned_end_key=_planned_end_key())
+        .values(*fast.INITIATIVE_FIELDS, "planned_end_key")
     )
     serializer_class = serializers.InitiativeSerializer
     lookup_field = "code"

@@ -486,19 +486,19 @@ class _Generator:
         region = Region.objects.filter(code=code).first()
         if region is None:  # an empty database: the seeds would name it; the code is all we know
             kind = RegionKind.SUBDIVISION if "-" in code else RegionKind.COUNTRY
-            region = Region(code=code, name=code, kind=kind, created_at=EPOCH, updated_at=EPOCH, **self.cite())
+            region = Region(code=code, name_en=code, kind=kind, created_at=EPOCH, updated_at=EPOCH, **self.cite())
             Region.objects.bulk_create([region])
             self.created("home region", 1)
         return region
 
     def make_regions(self):
         stamps = {"created_at": EPOCH, "updated_at": EPOCH, **self.cite()}
-        country = Region(code=COUNTRY, name="Demo country", name_ru="Демо-страна", kind=RegionKind.COUNTRY, **stamps)
+        country = Region(code=COUNTRY, name_en="Demo country", name_ru="Демо-страна", kind=RegionKind.COUNTRY, **stamps)
         Region.objects.bulk_create([country])
         regions = [
             Region(
                 code=f"{COUNTRY}-{number:03d}",
-                name=f"Demo region {number:03d}",
+                name_en=f"Demo region {number:03d}",
                 name_ru=f"Демо-регион {number:03d}",
                 kind=RegionKind.SUBDIVISION,
                 parent=country,
@@ -516,9 +516,9 @@ class _Generator:
         new = [
             Commodity(
                 hs_code=code,
-                name=f"HS {code}",
+                name_en=f"HS {code}",
                 name_ru=f"ТН ВЭД {code}",
-                note="Demo data: a real HS heading number with a placeholder name.",
+                note_en="Demo data: a real HS heading number with a placeholder name.",
                 created_at=EPOCH,
                 updated_at=EPOCH,
                 **self.cite(),
@@ -540,7 +540,7 @@ class _Generator:
             indicators.append(
                 TradeIndicator(
                     code=series.code,
-                    name=_indicator_name(series, self.regions[series.region]),
+                    name_en=_indicator_name(series, self.regions[series.region]),
                     reporter=self.home,
                     partner=self.regions[series.region],
                     flow=series.flow,
@@ -588,7 +588,7 @@ class _Generator:
 
     def make_areas(self):
         areas = [
-            Area(code=code, name=name, name_ru=name_ru, created_at=EPOCH, updated_at=EPOCH, **self.cite())
+            Area(code=code, name_en=name, name_ru=name_ru, created_at=EPOCH, updated_at=EPOCH, **self.cite())
             for code, name, name_ru, _, _ in AREAS
         ]
         Area.objects.bulk_create(areas)
@@ -621,7 +621,7 @@ def _demo_source():
         source = Source(
             key=SOURCE_KEY,
             publisher="cooperation-tracker",
-            title="Generated demo data: invented regions, initiatives and figures",
+            title_en="Generated demo data: invented regions, initiatives and figures",
             published_on=BASE.date(),
             created_at=EPOCH,
             updated_at=EPOCH,
@@ -644,9 +644,9 @@ def _indicator_name(series, region):
     """In English whatever the active language (labels are translated, and rows must not depend on it)."""
     frequency = {Frequency.YEAR: "yearly", Frequency.QUARTER: "quarterly", Frequency.MONTH: "monthly"}[series.frequency]
     what = {
-        Flow.TURNOVER: f"Trade turnover with {region.name}",
-        Flow.EXPORT: f"Exports to {region.name}",
-        Flow.IMPORT: f"Imports from {region.name}",
+        Flow.TURNOVER: f"Trade turnover with {region.name_en}",
+        Flow.EXPORT: f"Exports to {region.name_en}",
+        Flow.IMPORT: f"Imports from {region.name_en}",
     }[series.flow]
     commodity = f", HS {series.hs_code}" if series.hs_code else ""
     return f"{what}{commodity}, {frequency}"
@@ -737,8 +737,8 @@ def _draft_initiative(rng, number, generator):
     subject = rng.choice(AREAS[area_index][4])
     initiative = Initiative(
         code=f"{PREFIX}{number:05d}",
-        title=f"{subject} ({region.code})",
-        summary=f"Demo initiative: {subject.lower()} with {region.name}. Invented for demonstrations.",
+        title_en=f"{subject} ({region.code})",
+        summary_en=f"Demo initiative: {subject.lower()} with {region.name_en}. Invented for demonstrations.",
         area=generator.areas[area_index],
         partner_region=region,
         priority=_pick(rng, {Priority.LOW: 25, Priority.MEDIUM: 50, Priority.HIGH: 25}),
@@ -817,7 +817,7 @@ def _journal(rng, initiative, status, health):
             )
         )
     initiative.status, initiative.previous_status = current, previous
-    initiative.health, initiative.health_reason = current_health, reason
+    initiative.health, initiative.health_reason_en = current_health, reason
     return entries
 
 
@@ -855,7 +855,7 @@ def _milestones(rng, initiative, closed_on, generator):
             Milestone(
                 initiative=initiative,
                 kind=MilestoneKind.INSTRUCTION if rng.random() < 0.3 else MilestoneKind.MILESTONE,
-                title=title,
+                title_en=title,
                 responsible_person=initiative.owner.get_full_name() if initiative.owner and rng.random() < 0.5 else "",
                 due_date=due,
                 state=state,

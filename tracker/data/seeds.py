@@ -60,6 +60,7 @@ from tracker.domain.choices import (
     Visibility,
 )
 from tracker.domain.context import acting_as
+from tracker.domain.notes import SystemNote
 from tracker.domain.periods import parse_period
 from tracker.models import (
     Area,
@@ -240,12 +241,18 @@ class _Record:
             self.fail(field, "must not be empty.")
         return value
 
-    def lines(self, field):
+    def texts(self, field, required=False, read=None):
+        """A text people read, in English (`field`) and in Russian (`field_ru`), as the model's columns for the two
+        languages. The English is what the seeds restate from the source; the Russian may come later."""
+        read = read or self.text
+        return {f"{field}_en": read(field, required), f"{field}_ru": read(f"{field}_ru")}
+
+    def lines(self, field, required=False):
         """Text given as one string or as a list of lines."""
-        value = self.raw(field)
+        value = self.raw(field, required)
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return "\n".join(item.strip() for item in value)
-        return value if value is _MISSING else self.text(field)
+        return value if value is _MISSING else self.text(field, required)
 
     def strings(self, field):
         value = self.raw(field)
@@ -400,7 +407,8 @@ class _Loader:
 
     # Looking up what records refer to.
 
-    def cite(self, record):
+    def cite(self, record, bilingual=False):
+        """The record's source and where in it; `bilingual` for a model that keeps the place in both languages."""
         key = record.text("source")
         if key is _MISSING or not key:
             record.fail(
@@ -412,6 +420,8 @@ class _Loader:
         detail = record.text("source_detail")
         if detail is _MISSING or not detail:
             record.fail("source_detail", "missing: say where in the source the fact is, e.g. “paragraph 9”.")
+        if bilingual:
+            return {"source": source, "source_detail_en": detail, "source_detail_ru": record.text("source_detail_ru")}
         return {"source": source, "source_detail": detail}
 
     def find(self, record, field, model, section, **key):
@@ -457,7 +467,7 @@ class _Loader:
         key = record.text("key", required=True)
         values = {
             "publisher": record.text("publisher", required=True),
-            "title": record.text("title", required=True),
+            **record.texts("title", required=True),
             "url": record.text("url"),
             "published_on": record.date("published_on"),
         }
@@ -467,8 +477,7 @@ class _Loader:
     def region(self, record):
         code = record.text("code", required=True)
         values = {
-            "name": record.text("name", required=True),
-            "name_ru": record.text("name_ru"),
+            **record.texts("name", required=True),
             "kind": record.choice("kind", RegionKind, required=True),
             "parent": self.region_at(record, "parent", required=False),
             **self.cite(record),
@@ -478,16 +487,16 @@ class _Loader:
 
     def area(self, record):
         code = record.text("code", required=True)
-        values = {"name": record.text("name", required=True), "name_ru": record.text("name_ru"), **self.cite(record)}
+        values = {**record.texts("name", required=True), **self.cite(record)}
         record.finish()
         self.upsert(record, Area, {"code": code}, values)
 
     def organisation(self, record):
         ref = self.new_ref(record, self.organisations)
-        key = {"name": record.text("name", required=True), "region": self.region_at(record, "region")}
+        key = {"name_en": record.text("name", required=True), "region": self.region_at(record, "region")}
         values = {
             "name_ru": record.text("name_ru"),
-            "short_name": record.text("short_name"),
+            **record.texts("short_name"),
             "kind": record.choice("kind", OrganisationKind, required=True),
             **self.cite(record),
         }
@@ -500,9 +509,8 @@ class _Loader:
             # Unquoted, YAML reads 0201 as the octal number 129: insist on quotes for every code.
             record.fail("hs_code", f'write the HS code in quotes, e.g. "8418", not {code!r}.')
         values = {
-            "name": record.text("name", required=True),
-            "name_ru": record.text("name_ru"),
-            "note": record.text("note"),
+            **record.texts("name", required=True),
+            **record.texts("note"),
             **self.cite(record),
         }
         record.finish()
@@ -512,9 +520,9 @@ class _Loader:
         ref = self.new_ref(record, self.meetings)
         key = {"partner_region": self.region_at(record, "partner_region"), "date": record.date("date", required=True)}
         values = {
-            "title": record.text("title", required=True),
-            "place": record.text("place", required=True),
-            "participants": record.lines("participants"),
+            **record.texts("title", required=True),
+            **record.texts("place", required=True),
+            **record.texts("participants", read=record.lines),
             **self.cite(record),
         }
         codes = record.strings("initiatives")
@@ -527,7 +535,7 @@ class _Loader:
     def trade_indicator(self, record):
         code = record.text("code", required=True)
         values = {
-            "name": record.text("name", required=True),
+            **record.texts("name", required=True),
             "reporter": self.region_at(record, "reporter"),
             "partner": self.region_at(record, "partner"),
             "flow": record.choice("flow", Flow, required=True),
@@ -610,8 +618,8 @@ class _Loader:
         if status not in MAIN_PATH:
             record.fail("status", f"a seed starts an initiative at one of: {', '.join(MAIN_PATH)}.")
         values = {
-            "title": record.text("title", required=True),
-            "summary": record.text("summary"),
+            **record.texts("title", required=True),
+            **record.texts("summary"),
             "area": self.find(record, "area", Area, code=record.text("area", required=True), section="areas"),
             "partner_region": self.region_at(record, "partner_region"),
             "priority": record.choice("priority", Priority),
@@ -619,7 +627,7 @@ class _Loader:
             "origin": self.by_ref(record, "origin", self.meetings, "meetings"),
             "planned_start": record.date("planned_start"),
             "planned_end": record.date("planned_end"),
-            **self.cite(record),
+            **self.cite(record, bilingual=True),
         }
         parts = [
             (self.participation, record.children("participations")),
@@ -641,7 +649,9 @@ class _Loader:
 
     def bring_to(self, initiative, status, citation):
         """Walk a new initiative along the main path, one journalled transition per step."""
-        note = f"Status from the seed data ({citation['source'].key}, {citation['source_detail']})."
+        detail = {"en": citation["source_detail_en"], "ru": citation["source_detail_ru"]}
+        detail = {language: text for language, text in detail.items() if text is not _MISSING}
+        note = SystemNote("seeded", source=citation["source"].key, detail=detail)
         for step in MAIN_PATH[1 : MAIN_PATH.index(status) + 1]:
             workflow.transition(initiative, step, by=SEED_ACTOR, note=note)
 
@@ -656,8 +666,9 @@ class _Loader:
         self.upsert(record, Participation, key, values)
 
     def milestone(self, record, initiative):
-        key = {"initiative": initiative, "title": record.text("title", required=True)}
+        key = {"initiative": initiative, "title_en": record.text("title", required=True)}
         values = {
+            "title_ru": record.text("title_ru"),
             "kind": record.choice("kind", MilestoneKind),
             "responsible_organisation": self.by_ref(
                 record, "responsible_organisation", self.organisations, "organisations"
@@ -678,7 +689,7 @@ class _Loader:
         if record.has("target_period"):
             target_period = record.period("target_period", indicator.frequency)
         values = {
-            "rationale": record.text("rationale"),
+            **record.texts("rationale"),
             "target_value": record.decimal("target_value"),
             "target_period": target_period,
             **self.cite(record),

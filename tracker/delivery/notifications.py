@@ -207,7 +207,7 @@ def _change_context(notification):
         "from_health": _label(Health, data.get("from_health")),
         "to_health": _label(Health, data.get("to_health")),
         "health_reason": entry.health_reason if entry else "",
-        "note": entry.note if entry else "",
+        "note": entry.note_text if entry else "",
         "actor": event.actor_name,
         "time": event.occurred_at,
         "url": _site_url(reverse("initiative-detail", args=[event.object_key])),

@@ -5,25 +5,17 @@ import datetime
 import django_filters as filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from tracker import models
+from tracker.domain import text_search
 from tracker.domain.choices import Health, Status
 
-__all__ = ["MAX_SEARCH_LENGTH", "FilterSet", "InitiativeFilter", "UpdatedSince", "search"]
+__all__ = ["MAX_SEARCH_LENGTH", "FilterSet", "InitiativeFilter", "UpdatedSince"]
 
-MAX_SEARCH_LENGTH = 200
-
-
-def search(queryset, fields, value):
-    """Rows where any of `fields` contains `value` (case-insensitive); long input is cut, not refused."""
-    value = value.strip()[:MAX_SEARCH_LENGTH]
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__icontains": value})
-    return queryset.filter(query) if value else queryset
+MAX_SEARCH_LENGTH = text_search.MAX_SEARCH_LENGTH
 
 
 class _UtcDateTimeField(IsoDateTimeField):
@@ -106,4 +98,4 @@ class InitiativeFilter(FilterSet):
         return queryset.with_overdue() if value else queryset.without_overdue()
 
     def filter_q(self, queryset, name, value):
-        return search(queryset, ("code", "title", "summary"), value)
+        return text_search.initiatives(queryset, value)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractYear
 
+from tracker.domain import languages
 from tracker.domain.choices import Flow, Frequency
 from tracker.domain.periods import parse_period
 from tracker.models import Observation, Region
@@ -144,8 +145,7 @@ def _top_commodities(partner_id, year):
         .filter(period_start__gte=datetime.date(year, 1, 1), period_start__lt=datetime.date(year + 1, 1, 1))
         .values(
             hs_code=F("indicator__commodity__hs_code"),
-            name=F("indicator__commodity__name"),
-            name_ru=F("indicator__commodity__name_ru"),
+            **{name: F(f"indicator__commodity__{name}") for name in languages.columns("name")},
         )
         .annotate(**_flow_sums(), turnover=Sum("value"))
         .order_by("-turnover", "hs_code")[:TOP_COMMODITIES]
@@ -162,7 +162,11 @@ def commodity_summary(partner_id, year=None):
     years = [_with_totals(row) for row in _by_year(partner_id)]
     if year is None and years:
         year = years[-1]["year"]
-    top = list(_top_commodities(partner_id, year)) if year is not None else []
+    top = (
+        [{**row, "name": languages.pick(row, "name")} for row in _top_commodities(partner_id, year)]
+        if year is not None
+        else []
+    )
     return CommoditySummary(years=years, year=year, top_commodities=top)
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.domain import permissions
+from tracker.domain import languages, notes, permissions
 from tracker.domain.actors import key_of, name_of, user_of
 from tracker.domain.choices import Health, Status
 from tracker.domain.context import acting_as
@@ -96,7 +96,8 @@ def _parse(choices, value, field):
 
 
 def _apply(initiative, *, by, to, health, health_reason, note, expected_version):
-    note = (note or "").strip()
+    system = note if isinstance(note, notes.SystemNote) else None  # read in each reader's language
+    note = system.english() if system else (note or "").strip()
     _check_length("note", note, NOTE_MAX_LENGTH)
     _check_length("health_reason", (health_reason or "").strip(), HEALTH_REASON_MAX_LENGTH)
     with transaction.atomic(), acting_as(by):
@@ -129,6 +130,8 @@ def _apply(initiative, *, by, to, health, health_reason, note, expected_version)
             to_health=current.health,
             health_reason=current.health_reason,
             note=note,
+            note_key=system.key if system else "",
+            note_params=system.params if system else {},
             author=user_of(by),
             api_key=key_of(by),
             author_name=name_of(by),
@@ -175,11 +178,12 @@ def _set_health(current, health, reason):
             }
         )
     current.health = health
-    current.health_reason = reason
+    languages.replace(current, "health_reason", reason)
 
 
 def _copy_state(source, target):
-    for field in ("status", "previous_status", "health", "health_reason", "actual_start", "actual_end", "version"):
+    reasons = [languages.column("health_reason", language) for language in languages.CONTENT_LANGUAGES]
+    for field in ("status", "previous_status", "health", *reasons, "actual_start", "actual_end", "version"):
         setattr(target, field, getattr(source, field))
     target.updated_at = source.updated_at
     target._stored_status = source.status

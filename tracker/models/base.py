@@ -2,9 +2,9 @@
 
 from django.db import models, transaction
 from django.db.models import F
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tracker.domain import languages
 from tracker.domain.context import current_request_id
 from tracker.domain.errors import StaleVersion
 
@@ -50,6 +50,10 @@ class Tracked(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             events.record(self, action, data)
+
+    def clean(self):
+        super().clean()
+        languages.require_text(self)
 
     def event_key(self):
         """The stable key partners know this object by."""
@@ -123,19 +127,15 @@ class Cited(models.Model):
 
 
 class Bilingual(models.Model):
-    """A name in English and, optionally, in Russian; `display_name` picks the active language."""
+    """Something known by a name, kept in Russian and English (`name_ru`, `name_en`: tracker/translation.py).
 
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    `name` reads the active language's name, or the other language's when it has none yet.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
 
     class Meta:
         abstract = True
 
     def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self):
-        if self.name_ru and (get_language() or "").startswith("ru"):
-            return self.name_ru
         return self.name

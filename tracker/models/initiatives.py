@@ -141,7 +141,6 @@ class Initiative(Tracked, Cited):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -310,7 +309,6 @@ class Milestone(Tracked, Cited):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tracker.domain import notes
 from tracker.domain.choices import Health, Status
 from tracker.models.base import request_id_field
 
@@ -35,6 +36,10 @@ class StatusUpdate(models.Model):
     to_health = models.CharField(_("to health"), max_length=20, choices=Health.choices)
     health_reason = models.TextField(_("health reason"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A note the system wrote, by message key: read in the reader's language (tracker.domain.notes); `note` then
+    # holds its English text.
+    note_key = models.CharField(_("system note"), max_length=60, blank=True, editable=False)
+    note_params = models.JSONField(_("system note parameters"), default=dict, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -77,6 +82,11 @@ class StatusUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Journal entries cannot be deleted.")
+
+    @property
+    def note_text(self):
+        """The note in the reader's language: a system note translated, a person's as written."""
+        return notes.text_of(self)
 
     @property
     def status_changed(self):

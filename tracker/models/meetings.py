@@ -2,10 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from tracker.models.base import Cited, Tracked
-from tracker.models.history import HistoryContext, history_user
 
 
 class Meeting(Tracked, Cited):
@@ -19,7 +17,6 @@ class Meeting(Tracked, Cited):
     initiatives = models.ManyToManyField(
         "tracker.Initiative", verbose_name=_("initiatives raised or reviewed"), blank=True, related_name="meetings"
     )
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user, m2m_fields=[initiatives])
 
     class Meta:
         ordering = ["-date", "id"]

@@ -2,11 +2,10 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from tracker.domain import languages
 from tracker.domain.choices import OrganisationKind, RegionKind
 from tracker.models.base import Bilingual, Cited, Tracked
-from tracker.models.history import HistoryContext, history_user
 
 
 class Source(Tracked):
@@ -17,7 +16,6 @@ class Source(Tracked):
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("address"), blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["-published_on", "key"]
@@ -37,7 +35,6 @@ class Region(Bilingual, Tracked, Cited):
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -55,7 +52,6 @@ class Organisation(Bilingual, Tracked, Cited):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -69,18 +65,14 @@ class Organisation(Bilingual, Tracked, Cited):
         ]
 
     def __str__(self):
-        # The short name is written in English ("Minprom"): in Russian the Russian name comes first, so a list of
-        # organisations is not in two languages at once.
-        if self.display_name != self.name:
-            return self.display_name
-        return self.short_name or self.name
+        # A short name only in the reader's own language: "Minprom" in a Russian table would mix the two.
+        return languages.own(self, "short_name") or languages.own(self, "name") or self.short_name or self.name
 
 
 class Area(Bilingual, Tracked, Cited):
     """An area of cooperation, e.g. electric transport or agribusiness."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["name"]

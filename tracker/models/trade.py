@@ -19,7 +19,6 @@ class Commodity(Bilingual, Tracked, Cited):
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("For example how a source's wording was mapped to HS.")
     )
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["hs_code"]
@@ -28,7 +27,7 @@ class Commodity(Bilingual, Tracked, Cited):
         constraints = [models.CheckConstraint(condition=Q(hs_code__regex=r"^[0-9]{2,10}$"), name="commodity_hs_digits")]
 
     def __str__(self):
-        return f"{self.hs_code} {self.display_name}"
+        return f"{self.hs_code} {self.name}"
 
 
 class TradeIndicator(Tracked, Cited):
@@ -46,7 +45,6 @@ class TradeIndicator(Tracked, Cited):
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["code"]
@@ -180,7 +178,6 @@ class InitiativeIndicator(Tracked, Cited):
     rationale = models.TextField(_("why it should move"), blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=2, null=True, blank=True)
     target_period = models.CharField(_("target period"), max_length=7, blank=True)
-    history = HistoricalRecords(bases=[HistoryContext], get_user=history_user)
 
     class Meta:
         ordering = ["initiative", "indicator"]

@@ -5,6 +5,7 @@
     {{ indicator_total|money:"EUR" }}                      → EUR 1.2 billion
     {{ value|money:"approx EUR" }}                         → ≈ EUR 1.2 billion
     {{ count|number }}  {{ share|percent }}  {{ observation.period|period }}
+    {{ initiative|text:"title" }}                          → the title in the reader's language, or marked fallback
 
 A value that is not a number comes back unchanged, and None as "", so `|default:"—"` works after any of them.
 """
@@ -13,7 +14,10 @@ import re
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from tracker.domain import languages
 from tracker.domain.choices import Qualifier
 from tracker.web import formatting
 
@@ -74,3 +78,15 @@ def percent(value, decimal_pos=1):
 def period(value):
     """`"2023-Q1"|period` → "Q1 2023" / "I кв. 2023"."""
     return formatting.format_period(value)
+
+
+@register.filter
+def text(obj, field):
+    """`obj`'s `field` in the reader's language; a text that falls back to another language is marked with that
+    language (`lang`, for screen readers and hyphenation) and a class editors can see (`untranslated`)."""
+    value = getattr(obj, field)
+    if not value or languages.own(obj, field):
+        return value
+    language = next(language for language in languages.reading_order() if languages.own(obj, field, language))
+    hint = _("Not translated into this language yet")
+    return format_html('<span lang="{}" class="untranslated" title="{}">{}</span>', language, hint, value)

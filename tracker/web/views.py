@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tracker.data import exports
 from tracker.delivery import notifications
-from tracker.domain import events, milestones, permissions, trade, workflow
+from tracker.domain import events, milestones, permissions, text_search, trade, workflow
 from tracker.domain.choices import Flow, Health, Status
 from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed
 from tracker.domain.inputs import whole_number
@@ -35,6 +35,7 @@ from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, St
 PAGE_SIZE = 25
 INDICATOR_PAGE_SIZE = 50
 ORDERINGS = {
+    "relevance": [text_search.rank(), "code"],  # the best match of a search first
     "code": ["code"],
     "-updated": ["-updated_at", "-id"],
     "planned_end": ["planned_end", "code"],
@@ -135,7 +136,11 @@ def _dashboard_figures(request):
 @login_required
 def initiative_list(request):
     filtered = InitiativeFilter(request.GET, queryset=_initiatives(), request=request)
-    ordering = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else "code"
+    searching = bool(request.GET.get("q", "").strip())
+    default = "relevance" if searching else "code"
+    ordering = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else default
+    if ordering == "relevance" and not searching:
+        ordering = "code"  # nothing to rank by
     rows = filtered.qs.order_by(*ORDERINGS[ordering]) if filtered.is_valid() else Initiative.objects.none()
     export = request.GET.get("export")
     status = 200
