@@ -129,3 +129,17 @@ def test_a_failed_email_is_kept_for_a_retry_with_its_error(watched, owner, watch
     assert result["sent"] is False
     assert (notification.status, notification.attempts) == ("pending", 1)
     assert notification.next_attempt_at is not None and "Connection" in notification.last_error
+
+
+def test_the_initiative_is_named_in_each_recipients_language(watched, owner, watcher):
+    watched.title_en, watched.title_ru = "Trams for Lipetsk", "Трамваи для Липецка"
+    watched.save()
+    NotificationPreference.objects.create(user=watcher, language="ru")
+    NotificationPreference.objects.create(user=owner, language="en")
+
+    workflow.transition(watched, Status.UNDER_STUDY, by=factories.superuser(), note="Согласовано")
+    run_worker()
+
+    bodies = {email.to[0]: email.body for email in mail.outbox}
+    assert "Трамваи для Липецка" in bodies[watcher.email] and "Trams for Lipetsk" not in bodies[watcher.email]
+    assert "Trams for Lipetsk" in bodies[owner.email] and "Трамваи для Липецка" not in bodies[owner.email]

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from tracker.delivery import outbox, tasks
 from tracker.domain.choices import Health, NotificationKind, NotificationStatus, Status
@@ -190,6 +191,11 @@ def _site_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def _when_rendered(text):
+    """A text read when the template renders, in the recipient's language (the title, a system note)."""
+    return lazy(text, str)()
+
+
 def _change_context(notification):
     event, user = notification.event, notification.user
     data = event.data
@@ -198,7 +204,7 @@ def _change_context(notification):
     return {
         "user": user,
         "code": event.object_key,
-        "title": initiative.title if initiative else event.object_key,
+        "title": _when_rendered(lambda: initiative.title) if initiative else event.object_key,
         "is_owner": initiative is not None and initiative.owner_id == user.pk,
         "status_changed": data.get("from_status") != data.get("to_status"),
         "health_changed": data.get("from_health") != data.get("to_health"),
@@ -207,7 +213,7 @@ def _change_context(notification):
         "from_health": _label(Health, data.get("from_health")),
         "to_health": _label(Health, data.get("to_health")),
         "health_reason": entry.health_reason if entry else "",
-        "note": entry.note_text if entry else "",
+        "note": _when_rendered(lambda: entry.note_text) if entry else "",
         "actor": event.actor_name,
         "time": event.occurred_at,
         "url": _site_url(reverse("initiative-detail", args=[event.object_key])),
