@@ -303,6 +303,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, m
 # Rows one export may have (the pages' initiative list, the API's observations.csv); more is a 413 saying by how
 # much. XLSX is built whole in a temporary file before anything is sent, so its limit is lower.
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000, minimum=1)
+# Days after completing or cancelling an initiative during which its owner may reopen it (with a reason); after
+# them, an administrator.
+REOPEN_GRACE_DAYS = env_int("REOPEN_GRACE_DAYS", 7, minimum=0)
 EXPORT_MAX_XLSX_ROWS = env_int("EXPORT_MAX_XLSX_ROWS", 100_000, minimum=1)
 # PostgreSQL cancels a statement of a web request after this long (0: never), and the API answers 503. Applied
 # by the web entry points only (config/statement_timeout.py): commands and task workers run without it.

@@ -26,7 +26,7 @@ PATH = [Status.UNDER_STUDY, Status.AGREED, Status.IN_PROGRESS, Status.COMPLETED]
 def bring_to(initiative, status, by):
     """Walk the main path from proposed to `status`."""
     for step in PATH[: PATH.index(status) + 1] if status in PATH else []:
-        workflow.transition(initiative, step, by=by)
+        workflow.transition(initiative, step, by=by, note="Done." if step in workflow.ENDINGS else "")
 
 
 @pytest.mark.parametrize("start", list(EXPECTED))
@@ -73,7 +73,8 @@ def test_on_hold_resumes_to_the_state_it_came_from(initiative, owner):
     assert Initiative.objects.get(pk=initiative.pk).status == Status.AGREED
 
 
-def test_final_states_are_final_for_a_coordinator(initiative, owner):
+def test_final_states_are_final_for_the_owner_once_the_grace_period_is_over(initiative, owner, settings):
+    settings.REOPEN_GRACE_DAYS = 0
     bring_to(initiative, Status.COMPLETED, owner)
     assert workflow.allowed_transitions(initiative, owner) == []
     with pytest.raises(TransitionNotAllowed):
@@ -82,7 +83,7 @@ def test_final_states_are_final_for_a_coordinator(initiative, owner):
 
 def test_an_administrator_reopens_with_a_reason(initiative, owner, admin_user):
     bring_to(initiative, Status.AGREED, owner)
-    workflow.transition(initiative, Status.CANCELLED, by=owner)
+    workflow.transition(initiative, Status.CANCELLED, by=owner, note="No funding.")
     assert workflow.allowed_transitions(initiative, admin_user) == [Status.AGREED]
 
     with pytest.raises(ValidationError) as no_reason:
@@ -96,7 +97,7 @@ def test_an_administrator_reopens_with_a_reason(initiative, owner, admin_user):
 def test_cancelled_while_on_hold_reopens_to_the_active_state_before_the_hold(initiative, owner, admin_user):
     bring_to(initiative, Status.IN_PROGRESS, owner)
     workflow.transition(initiative, Status.ON_HOLD, by=owner)
-    workflow.transition(initiative, Status.CANCELLED, by=owner)
+    workflow.transition(initiative, Status.CANCELLED, by=owner, note="No funding.")
     assert workflow.allowed_transitions(initiative, admin_user) == [Status.IN_PROGRESS]
 
 
@@ -189,7 +190,7 @@ def test_concurrent_transitions_never_lose_an_entry_or_reach_an_impossible_state
         try:
             barrier.wait()
             stale_copy = Initiative.objects.get(pk=initiative.pk)
-            workflow.transition(stale_copy, target, by=owner)
+            workflow.transition(stale_copy, target, by=owner, note="Racing.")
             outcomes.append(("ok", target))
         except (TransitionNotAllowed, StaleVersion) as refused:
             outcomes.append(("refused", refused))

@@ -120,7 +120,7 @@ def test_a_stale_transition_form_is_refused(initiative, owner, login):
 
 
 def test_an_administrator_reopens_a_cancelled_initiative_with_a_reason(initiative, owner, admin_user, login):
-    workflow.transition(initiative, Status.CANCELLED, by=owner)
+    workflow.transition(initiative, Status.CANCELLED, by=owner, note="No funding.")
     client = login(admin_user)
 
     without_reason = _post(client, initiative, to=Status.PROPOSED)

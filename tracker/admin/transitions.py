@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.admin.display import health_badge, status_badge
 from tracker.domain import permissions, workflow
 from tracker.domain.choices import Health, Status
-from tracker.domain.errors import StaleVersion, TransitionNotAllowed
+from tracker.domain.errors import StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.domain.notes import SystemNote
 
 __all__ = ["TransitionForm", "put_on_hold", "transition_view"]
@@ -86,6 +86,9 @@ def transition_view(model_admin, request, object_id):
             return HttpResponseRedirect(request.path)
         except TransitionNotAllowed as refused:
             form.add_error("to", str(refused))
+        except UnfinishedWork as unfinished:
+            still_open = "; ".join(str(item) for item in unfinished.open_items)
+            form.add_error("note", f"{unfinished} {still_open}".strip())
         except ValidationError as invalid:
             form.add_workflow_error(invalid)
         else:

@@ -21,7 +21,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from tracker.api.auth import csrf_refusal
-from tracker.domain.errors import ExportTooLarge, InvalidRows, StaleVersion, TransitionNotAllowed, WriteConflict
+from tracker.domain.errors import (
+    ExportTooLarge,
+    InvalidRows,
+    StaleVersion,
+    TransitionNotAllowed,
+    UnfinishedWork,
+    WriteConflict,
+)
 from tracker.domain.retries import is_lost_race
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "BadPrecondition", "PreconditionRequired", "problem", "problem_exception_handler"]
@@ -146,6 +153,18 @@ def _domain_problem(exc):
     if isinstance(exc, TransitionNotAllowed):
         allowed = [str(value) for value in exc.allowed]
         return problem(409, "transition-not-allowed", _("Transition not allowed"), str(exc), allowed=allowed)
+    if isinstance(exc, UnfinishedWork):
+        still_open = [
+            {
+                "id": item.pk,
+                "kind": item.kind,
+                "title": item.title,
+                "due_date": item.due_date and item.due_date.isoformat(),
+            }
+            for item in exc.open_items
+        ]
+        title = _("Not finished")
+        return problem(409, "unfinished-work", title, str(exc), open_items=still_open, health=exc.health)
     if isinstance(exc, StaleVersion):
         return problem(412, "stale", _title(412), str(exc), current_version=exc.current)
     if isinstance(exc, ExportTooLarge):

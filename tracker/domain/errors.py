@@ -1,6 +1,7 @@
 """Errors the domain raises; every interface turns them into its own kind of refusal."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 __all__ = [
     "DomainError",
@@ -9,6 +10,7 @@ __all__ = [
     "StaleVersion",
     "StatusChangeRefused",
     "TransitionNotAllowed",
+    "UnfinishedWork",
     "WriteConflict",
 ]
 
@@ -24,6 +26,32 @@ class TransitionNotAllowed(DomainError):
         super().__init__(
             _("Cannot move from “%(current)s” to “%(requested)s”. Allowed from “%(current)s”: %(allowed)s.")
             % {"current": current, "requested": requested, "allowed": allowed_text}
+        )
+
+
+class UnfinishedWork(DomainError):
+    """Completing or cancelling an initiative that still has open milestones or instructions, or is not on track,
+    needs a note saying why: `open_items` lists what is open, `health` how it stands."""
+
+    def __init__(self, initiative, requested, open_items):
+        self.initiative, self.requested, self.open_items = initiative, requested, list(open_items)
+        self.health = initiative.health
+        still = []
+        if self.open_items:
+            count = len(self.open_items)
+            still.append(
+                ngettext(
+                    "%(count)s milestone or instruction is still open",
+                    "%(count)s milestones or instructions are still open",
+                    count,
+                )
+                % {"count": count}
+            )
+        if initiative.health != "on_track":
+            still.append(_("its health is “%(health)s”") % {"health": initiative.get_health_display()})
+        super().__init__(
+            _("“%(code)s” is not finished: %(still)s. To set it to “%(status)s” anyway, say why in the note.")
+            % {"code": initiative.code, "still": "; ".join(still), "status": requested.label}
         )
 
 

@@ -6,8 +6,11 @@ them. API keys are partner principals: they see only what is shared with partner
 their region), and write only with write scope.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.domain.actors import is_api_key
@@ -187,11 +190,18 @@ def can_change_initiative(actor, initiative):
     )
 
 
-def can_reopen(actor):
-    """Completed and cancelled are final; only an administrator may reopen one (with a reason)."""
+def can_reopen(actor, initiative=None):
+    """Completed and cancelled are final: an administrator may reopen one (with a reason), and so may its owner within
+    REOPEN_GRACE_DAYS of ending it, to undo a completion made by mistake."""
     if _is_system(actor):
         return True
-    return _is_active_user(actor) and (actor.is_superuser or actor.has_perm("tracker.reopen_initiative"))
+    if _is_active_user(actor) and (actor.is_superuser or actor.has_perm("tracker.reopen_initiative")):
+        return True
+    if initiative is None or is_api_key(actor) or not can_change_initiative(actor, initiative):
+        return False
+    ended = initiative.journal.filter(to_status=initiative.status).order_by("-created_at").first()
+    grace = datetime.timedelta(days=settings.REOPEN_GRACE_DAYS)
+    return ended is not None and timezone.now() - ended.created_at <= grace
 
 
 def can_change_part(actor, part):

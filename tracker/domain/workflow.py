@@ -2,7 +2,8 @@
 
     proposed → under_study → agreed → in_progress → completed
     any active state → on_hold (and back to the state it came from) or → cancelled
-    completed, cancelled: final, except an administrator's reopen with a reason
+    completed, cancelled: final, except a reopen with a reason (permissions.can_reopen)
+    ending with open milestones or off track needs a note saying why (UnfinishedWork)
 
 Every change goes through `transition` or `change_health`. Each validates against the row locked in the
 database (not the caller's possibly stale copy), writes one journal entry naming its author, bumps the
@@ -16,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from tracker.domain import languages, notes, permissions
 from tracker.domain.actors import key_of, name_of, user_of
-from tracker.domain.choices import Health, Status
+from tracker.domain.choices import Health, MilestoneState, Status
 from tracker.domain.context import acting_as
-from tracker.domain.errors import StaleVersion, TransitionNotAllowed
+from tracker.domain.errors import StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.models import Initiative, StatusUpdate
 
 __all__ = [
     "ACTIVE",
+    "ENDINGS",
     "HEALTH_REASON_MAX_LENGTH",
     "NOTE_MAX_LENGTH",
     "allowed_transitions",
@@ -35,6 +37,8 @@ HEALTH_REASON_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 5000
 
 ACTIVE = (Status.PROPOSED, Status.UNDER_STUDY, Status.AGREED, Status.IN_PROGRESS)
+# Ending an initiative with open milestones, or not on track, needs a note saying why (UnfinishedWork).
+ENDINGS = (Status.COMPLETED, Status.CANCELLED)
 _NEXT = {
     Status.PROPOSED: Status.UNDER_STUDY,
     Status.UNDER_STUDY: Status.AGREED,
@@ -51,7 +55,7 @@ def allowed_transitions(initiative, actor=None):
     resume_to = Status(initiative.previous_status or Status.PROPOSED)
     if status == Status.ON_HOLD:
         return [resume_to, Status.CANCELLED]
-    if actor is not None and permissions.can_reopen(actor):
+    if actor is not None and permissions.can_reopen(actor, initiative):
         return [resume_to]
     return []
 
@@ -148,6 +152,10 @@ def _move(current, to, by, note):
         raise TransitionNotAllowed(status, to, allowed)
     if status.is_final and not note:
         raise ValidationError({"note": _("Reopening a final initiative needs a reason in the note.")})
+    if to in ENDINGS and not note:
+        open_items = list(current.milestones.filter(state=MilestoneState.OPEN).order_by("due_date", "id"))
+        if open_items or current.health != Health.ON_TRACK:
+            raise UnfinishedWork(current, to, open_items)
     if status in ACTIVE:
         current.previous_status = status  # where on_hold resumes to and a reopen returns to
     current.status = to

@@ -1,11 +1,15 @@
 """Initiatives and what hangs off them: participating organisations and milestones/instructions."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +26,10 @@ from tracker.domain.choices import (
 from tracker.domain.errors import StatusChangeRefused
 from tracker.models.base import Cited, Tracked
 from tracker.models.history import HistoryContext, history_user
+
+# A due date outside these is a typing slip (year 1, 9999), not a plan.
+EARLIEST_DUE = datetime.date(2000, 1, 1)
+LATEST_DUE = datetime.date(2100, 12, 31)
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -328,6 +336,19 @@ class Milestone(Tracked, Cited):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.due_date is None:
+            return
+        if not EARLIEST_DUE <= self.due_date <= LATEST_DUE:
+            message = _("Give a due date from %(earliest)s to %(latest)s.")
+            raise ValidationError({"due_date": message % {"earliest": EARLIEST_DUE.year, "latest": LATEST_DUE.year}})
+        initiative = self.initiative if self.initiative_id else None
+        starts = [day for day in (initiative.planned_start, initiative.actual_start) if day] if initiative else []
+        if starts and self.due_date < min(starts):
+            message = _("The due date is before the initiative starts (%(start)s).")
+            raise ValidationError({"due_date": message % {"start": date_format(min(starts))}})
 
     def event_key(self):
         return f"{self.initiative.code}#{self.pk}"

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.domain import workflow
+from tracker.domain import milestones, workflow
 from tracker.domain.choices import Health, MilestoneKind
-from tracker.models import Milestone
+from tracker.models import Milestone, Organisation
 
 
 class StatusUpdateForm(forms.Form):
@@ -39,6 +39,22 @@ class StatusUpdateForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MilestoneReasonForm(MilestoneDoneForm):
+    """Reopen or delete a milestone: the version read and why."""
+
+    reason = forms.CharField(label=_("Why"), max_length=milestones.REASON_MAX_LENGTH)
+
+
+class MilestoneChangeForm(MilestoneReasonForm):
+    """Change a milestone's title, due date or responsible organisation, saying why."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    responsible_organisation = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=Organisation.objects.all(), required=False
+    )
 
 
 class MilestoneForm(forms.ModelForm):

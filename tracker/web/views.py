@@ -24,13 +24,29 @@ from tracker.data import exports
 from tracker.delivery import notifications
 from tracker.domain import events, milestones, permissions, text_search, trade, workflow
 from tracker.domain.choices import Flow, Health, Status
-from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed
+from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.domain.inputs import whole_number
 from tracker.domain.search import InitiativeFilter
-from tracker.models import Area, Initiative, Milestone, Observation, Region, StatusUpdate, TradeIndicator
+from tracker.models import (
+    Area,
+    Initiative,
+    Milestone,
+    Observation,
+    Organisation,
+    Region,
+    StatusUpdate,
+    TradeIndicator,
+)
 from tracker.models.initiatives import has_overdue_milestone
 from tracker.web import charts
-from tracker.web.forms import BriefingForm, MilestoneDoneForm, MilestoneForm, StatusUpdateForm
+from tracker.web.forms import (
+    BriefingForm,
+    MilestoneChangeForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    MilestoneReasonForm,
+    StatusUpdateForm,
+)
 
 PAGE_SIZE = 25
 INDICATOR_PAGE_SIZE = 50
@@ -192,6 +208,12 @@ def _detail_context(request, initiative, **extra):
         context.setdefault("status_form", StatusUpdateForm(initiative=initiative, actor=actor))
         context.setdefault("milestone_form", MilestoneForm())
     context.update(extra)
+    if can_change:
+        # One list of organisations for the new-milestone form and every milestone's change form.
+        organisations = list(Organisation.objects.all())
+        context["organisations"] = organisations
+        choices = [("", "---------"), *((organisation.pk, str(organisation)) for organisation in organisations)]
+        context["milestone_form"].fields["responsible_organisation"].choices = choices
     return context
 
 
@@ -247,6 +269,11 @@ def update_status(request, code):
             context = _detail_context(
                 request, initiative, status_form=form, stale=_changes_since(initiative, data["version"])
             )
+            return render(request, "tracker/initiative_detail.html", context, status=409)
+        except UnfinishedWork as unfinished:
+            # The confirmation: what is still open, and the note that must say why it ends anyway.
+            form.add_error("note", _("Say why, to confirm."))
+            context = _detail_context(request, initiative, status_form=form, unfinished=unfinished)
             return render(request, "tracker/initiative_detail.html", context, status=409)
         except (TransitionNotAllowed, ValidationError) as error:
             _add_errors(form, error)
@@ -316,6 +343,76 @@ def add_milestone(request, code):
             return redirect("initiative-detail", code=code)
     context = _detail_context(request, initiative, milestone_form=form)
     return render(request, "tracker/initiative_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def change_milestone(request, code, pk):
+    def change(milestone, data):
+        changes = {name: data[name] for name in milestones.CHANGEABLE}
+        milestones.change_milestone(milestone, changes, **data["common"])
+        return _("“%(title)s” is changed; the reason is in its history.") % {"title": milestone.title}
+
+    return _milestone_action(request, code, pk, MilestoneChangeForm, change)
+
+
+@login_required
+@require_POST
+def reopen_milestone(request, code, pk):
+    def reopen(milestone, data):
+        milestones.reopen_milestone(milestone, **data["common"])
+        return _("“%(title)s” is open again.") % {"title": milestone.title}
+
+    return _milestone_action(request, code, pk, MilestoneReasonForm, reopen)
+
+
+@login_required
+@require_POST
+def delete_milestone(request, code, pk):
+    def delete(milestone, data):
+        milestones.delete_milestone(milestone, **data["common"])
+        return _("“%(title)s” is deleted; its history keeps it and the reason.") % {"title": milestone.title}
+
+    return _milestone_action(request, code, pk, MilestoneReasonForm, delete)
+
+
+def _milestone_action(request, code, pk, form_class, act):
+    """Check the form, run `act` through the domain, and come back to the initiative with what happened: every
+    refusal (a missing reason, a bad date, a stale copy, no permission) is a message, and nothing is written."""
+    milestone = get_object_or_404(Milestone.objects.select_related("initiative"), pk=pk, initiative__code=code)
+    _require_change(request, milestone.initiative)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("initiative-detail", code=code)
+    data = dict(form.cleaned_data)
+    data["common"] = {"by": request.user, "reason": data["reason"], "expected_version": data["version"]}
+    try:
+        done = act(milestone, data)
+    except StaleVersion:
+        messages.error(
+            request,
+            _("“%(title)s” was changed by someone else meanwhile; nothing was saved. Check it and try again.")
+            % {"title": milestone.title},
+        )
+    except ValidationError as error:
+        messages.error(request, _validation_errors(error))
+    else:
+        messages.success(request, done)
+    return redirect("initiative-detail", code=code)
+
+
+def _form_errors(form):
+    return " ".join(
+        f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
+        for field, errors in form.errors.items()
+    )
+
+
+def _validation_errors(error):
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(" ".join(messages_) for messages_ in error.message_dict.values())
 
 
 @login_required
