@@ -45,6 +45,7 @@ def test_no_coordinator_page_has_serious_violations(coordinator_page):
         reverse("indicator-list"),
         reverse("indicator-detail", args=[_indicator_with_most_figures()]),
         reverse("briefing"),
+        reverse("calendar"),
     ]
     found = []
     for path in pages:

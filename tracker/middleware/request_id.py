@@ -54,6 +54,14 @@ def principal_label(request):
     return None
 
 
+# A calendar address holds its secret (tracker.domain.calendars): the log keeps the path without it.
+_SECRET_IN_PATH = re.compile(r"^(/calendar/)[^/]+(\.ics)$")
+
+
+def logged_path(path):
+    return _SECRET_IN_PATH.sub(r"\1…\2", path)
+
+
 class RequestIdMiddleware:
     """First after SecurityMiddleware, so the id covers everything below it, error pages included."""
 
@@ -67,18 +75,19 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response[HEADER] = request_id
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            path = logged_path(request.path)
             access_log.log(
                 logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
                 "%s %s %s %sms",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 duration_ms,
                 extra={
                     "request_id": request_id,
                     "user": principal_label(request),
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
                 },

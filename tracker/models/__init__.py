@@ -1,6 +1,7 @@
 """The domain models; import them from here."""
 
 from tracker.models.apikeys import ApiKey
+from tracker.models.calendars import CalendarFeed
 from tracker.models.events import Event
 from tracker.models.initiatives import Initiative, Milestone, Participation
 from tracker.models.journal import AppendOnly, StatusUpdate
@@ -15,6 +16,7 @@ __all__ = [
     "ApiKey",
     "AppendOnly",
     "Area",
+    "CalendarFeed",
     "Commodity",
     "DigestSent",
     "DispatchCursor",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.web import views
+from tracker.web import calendar, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -16,4 +16,6 @@ urlpatterns = [
     path("indicators/", views.indicator_list, name="indicator-list"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator-detail"),
     path("briefing/", views.briefing, name="briefing"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<str:secret>.ics", calendar.feed, name="calendar-feed"),
 ]
