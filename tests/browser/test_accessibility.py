@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.db.models import Count
 from django.urls import reverse
 
-from tracker.models import Initiative, TradeIndicator
+from tracker.models import Initiative, Meeting, TradeIndicator
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,8 @@ def test_no_coordinator_page_has_serious_violations(coordinator_page):
         reverse("indicator-detail", args=[_indicator_with_most_figures()]),
         reverse("briefing"),
         reverse("calendar"),
+        reverse("meeting-list"),
+        reverse("meeting-detail", args=[Meeting.objects.values_list("pk", flat=True).first()]),
     ]
     found = []
     for path in pages:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.browser.conftest import PASSWORD
-from tracker.models import Initiative, Region, Source, TradeIndicator
+from tracker.models import Initiative, Meeting, Region, Source, TradeIndicator
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,8 @@ def test_the_russian_pages_have_no_english_in_their_main_content(seeded, browser
         reverse("indicator-list"),
         *(reverse("indicator-detail", args=[code]) for code in TradeIndicator.objects.values_list("code", flat=True)),
         reverse("briefing"),
+        reverse("meeting-list"),
+        *(reverse("meeting-detail", args=[pk]) for pk in Meeting.objects.values_list("pk", flat=True)),
     ]
     found = {}
     for path in pages:

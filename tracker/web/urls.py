@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.web import calendar, views
+from tracker.web import calendar, meetings, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("initiatives/<slug:code>/milestones/<int:pk>/delete/", views.delete_milestone, name="milestone-delete"),
     path("indicators/", views.indicator_list, name="indicator-list"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator-detail"),
+    path("meetings/", meetings.meeting_list, name="meeting-list"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("briefing/", views.briefing, name="briefing"),
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/<str:secret>.ics", calendar.feed, name="calendar-feed"),
