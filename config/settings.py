@@ -163,7 +163,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "my-work"  # which sends those who own or watch nothing on to the dashboard
 LOGOUT_REDIRECT_URL = "login"
 
 # --- production: HTTPS, browser security headers, sessions, login protection (README, "Configuration") ---------
@@ -306,6 +306,9 @@ EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000, minimum=1)
 # Days after completing or cancelling an initiative during which its owner may reopen it (with a reason); after
 # them, an administrator.
 REOPEN_GRACE_DAYS = env_int("REOPEN_GRACE_DAYS", 7, minimum=0)
+# My work: how far ahead deadlines are listed, and after how many days without a change an initiative waits on you.
+MY_WORK_HORIZON_DAYS = env_int("MY_WORK_HORIZON_DAYS", 30, minimum=1)
+MY_WORK_QUIET_DAYS = env_int("MY_WORK_QUIET_DAYS", 30, minimum=1)
 EXPORT_MAX_XLSX_ROWS = env_int("EXPORT_MAX_XLSX_ROWS", 100_000, minimum=1)
 # PostgreSQL cancels a statement of a web request after this long (0: never), and the API answers 503. Applied
 # by the web entry points only (config/statement_timeout.py): commands and task workers run without it.

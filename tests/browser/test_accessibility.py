@@ -39,6 +39,7 @@ def test_the_login_page_has_no_serious_violations(page):
 
 def test_no_coordinator_page_has_serious_violations(coordinator_page):
     pages = [
+        reverse("my-work"),
         reverse("dashboard"),
         reverse("initiative-list"),
         reverse("initiative-detail", args=[_initiative_with_most_on_it()]),  # as its owner: with the forms

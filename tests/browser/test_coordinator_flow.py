@@ -81,6 +81,7 @@ def test_coordinator_moves_an_initiative_on_and_the_note_tops_the_journal(coordi
 
 def test_the_language_switcher_shows_the_pages_in_russian(coordinator_page):
     page = coordinator_page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
 
     page.get_by_label("Language").select_option("ru")
     page.get_by_role("button", name="Switch").click()

@@ -53,6 +53,7 @@ def test_the_russian_pages_have_no_english_in_their_main_content(seeded, browser
     page.wait_for_url(lambda url: "/accounts/login" not in url)
     allowed = _allowed()
     pages = [
+        reverse("my-work"),
         reverse("dashboard"),
         reverse("initiative-list"),
         *(reverse("initiative-detail", args=[code]) for code in Initiative.objects.values_list("code", flat=True)),

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from tracker.web import calendar, meetings, views
+from tracker.web import calendar, meetings, my_work, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("my/", my_work.my_work, name="my-work"),
     path("initiatives/", views.initiative_list, name="initiative-list"),
     path("initiatives/<slug:code>/", views.initiative_detail, name="initiative-detail"),
     path("initiatives/<slug:code>/status/", views.update_status, name="initiative-status"),

@@ -1,0 +1,84 @@
+"""A coordinator's work: what they own, the deadlines of what they own or watch, what waits on them, and what others
+changed there. The page (tracker/web/my_work.py) renders it; every list is one query whatever its length."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from tracker.domain.choices import Health, MilestoneState, Status
+from tracker.models import Initiative, Milestone, StatusUpdate
+
+__all__ = ["MyWork", "for_user", "has_work"]
+
+RECENT_CHANGES = 15
+ENDED = (Status.COMPLETED, Status.CANCELLED)
+
+
+@dataclass
+class MyWork:
+    initiatives: list = field(default_factory=list)  # owned, not ended
+    overdue: list = field(default_factory=list)  # open milestones past their due date
+    weeks: list = field(default_factory=list)  # [(Monday, [milestones due that week])] up to the horizon
+    quiet: list = field(default_factory=list)  # owned, active, unchanged for MY_WORK_QUIET_DAYS
+    unplanned: list = field(default_factory=list)  # owned, at risk or off track, with no open milestone ahead
+    changes: list = field(default_factory=list)  # journal entries by others on what the user owns or watches
+
+    @property
+    def waiting(self):
+        """The initiatives that wait on their owner, each once."""
+        return list({initiative.pk: initiative for initiative in [*self.unplanned, *self.quiet]}.values())
+
+
+def _followed(user, prefix=""):
+    return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}watches__user": user})
+
+
+def has_work(user):
+    """Whether `user` owns or watches any initiative: My work is their home; the others keep the dashboard."""
+    return Initiative.objects.filter(_followed(user)).exists()
+
+
+def for_user(user, today=None):
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.MY_WORK_HORIZON_DAYS)
+    owned = list(
+        Initiative.objects.filter(owner=user)
+        .exclude(status__in=ENDED)
+        .select_related("area", "partner_region")
+        .annotate(
+            has_plan=Exists(
+                Milestone.objects.filter(initiative=OuterRef("pk"), state=MilestoneState.OPEN, due_date__gte=today)
+            )
+        )
+        .order_by("code")
+    )
+    deadlines = list(
+        Milestone.objects.filter(_followed(user, "initiative__"), state=MilestoneState.OPEN, due_date__lte=horizon)
+        .select_related("initiative", "responsible_organisation")
+        .distinct()
+        .order_by("due_date", "id")
+    )
+    quiet_since = timezone.now() - datetime.timedelta(days=settings.MY_WORK_QUIET_DAYS)
+    work = MyWork(initiatives=owned)
+    work.overdue = [milestone for milestone in deadlines if milestone.due_date < today]
+    work.weeks = _by_week([milestone for milestone in deadlines if milestone.due_date >= today])
+    work.quiet = [i for i in owned if i.status != Status.ON_HOLD and i.updated_at < quiet_since]
+    work.unplanned = [i for i in owned if i.health in (Health.AT_RISK, Health.OFF_TRACK) and not i.has_plan]
+    work.changes = list(
+        StatusUpdate.objects.filter(initiative__in=Initiative.objects.filter(_followed(user)).values("pk"))
+        .exclude(author=user)
+        .select_related("initiative")
+        .order_by("-created_at", "-id")[:RECENT_CHANGES]
+    )
+    return work
+
+
+def _by_week(milestones):
+    weeks = {}
+    for milestone in milestones:
+        monday = milestone.due_date - datetime.timedelta(days=milestone.due_date.weekday())
+        weeks.setdefault(monday, []).append(milestone)
+    return sorted(weeks.items())
