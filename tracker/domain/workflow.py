@@ -28,6 +28,7 @@ __all__ = [
     "HEALTH_REASON_MAX_LENGTH",
     "NOTE_MAX_LENGTH",
     "allowed_transitions",
+    "apply_each",
     "change_health",
     "transition",
 ]
@@ -75,6 +76,34 @@ def transition(initiative, to, *, by, note="", health=None, health_reason=None, 
         note=note,
         expected_version=expected_version,
     )
+
+
+def apply_each(versions, *, by, to=None, health=None, health_reason="", note=""):
+    """One status and/or health change applied to many initiatives ({code: the version the actor read}), each on
+    its own: checked (permission, allowed transition, version) and written or refused alone, never half.
+    Returns {code: None when done, else why it was refused}."""
+    found = Initiative.objects.in_bulk(list(versions), field_name="code")
+    results = {}
+    for code, version in versions.items():
+        initiative = found.get(code)
+        if initiative is None:
+            results[code] = _("There is no initiative with this code.")
+            continue
+        try:
+            if to:
+                transition(initiative, to, by=by, note=note, health=health or None, health_reason=health_reason,
+                           expected_version=version)  # fmt: skip
+            else:
+                change_health(initiative, health, by=by, reason=health_reason, note=note, expected_version=version)
+        except PermissionDenied:
+            results[code] = _("Only the owner of this initiative or an administrator can change it.")
+        except ValidationError as error:
+            results[code] = " ".join(error.messages)
+        except (StaleVersion, TransitionNotAllowed, UnfinishedWork) as error:
+            results[code] = str(error)
+        else:
+            results[code] = None
+    return results
 
 
 def change_health(initiative, health, *, by, reason="", note="", expected_version=None):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.domain import milestones, workflow
-from tracker.domain.choices import Health, MilestoneKind
+from tracker.domain.choices import Health, MilestoneKind, Status
 from tracker.models import Milestone, Organisation
 
 
@@ -35,6 +35,28 @@ class StatusUpdateForm(forms.Form):
         self.fields["to"].choices = [("", _("Keep “%(status)s”") % {"status": initiative.get_status_display()})] + [
             (status.value, status.label) for status in allowed
         ]
+
+
+class BulkUpdateForm(forms.Form):
+    """One status and/or health change for the ticked initiatives, with one note."""
+
+    to = forms.ChoiceField(label=_("New status"), required=False)
+    health = forms.ChoiceField(label=_("New health"), required=False)
+    health_reason = forms.CharField(
+        label=_("Health reason"), required=False, max_length=workflow.HEALTH_REASON_MAX_LENGTH
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=workflow.NOTE_MAX_LENGTH)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", _("Keep each one's status")), *Status.choices]
+        self.fields["health"].choices = [("", _("Keep each one's health")), *Health.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to") and not cleaned.get("health"):
+            raise forms.ValidationError(_("Choose a status or a health to apply."))
+        return cleaned
 
 
 class MilestoneDoneForm(forms.Form):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tracker.web import calendar, meetings, my_work, views
+from tracker.web import bulk, calendar, meetings, my_work, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("my/", my_work.my_work, name="my-work"),
     path("initiatives/", views.initiative_list, name="initiative-list"),
+    path("bulk/status/", bulk.bulk_update, name="initiative-bulk"),
     path("initiatives/<slug:code>/", views.initiative_detail, name="initiative-detail"),
     path("initiatives/<slug:code>/status/", views.update_status, name="initiative-status"),
     path("initiatives/<slug:code>/watch/", views.watch, name="initiative-watch"),

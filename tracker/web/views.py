@@ -41,6 +41,7 @@ from tracker.models.initiatives import has_overdue_milestone
 from tracker.web import charts
 from tracker.web.forms import (
     BriefingForm,
+    BulkUpdateForm,
     MilestoneChangeForm,
     MilestoneDoneForm,
     MilestoneForm,
@@ -173,7 +174,14 @@ def initiative_list(request):
     return render(
         request,
         "tracker/initiative_list.html",
-        {"filter": filtered, "page": page, "ordering": ordering, "orderings": ORDERINGS, "query": query.urlencode()},
+        {
+            "filter": filtered,
+            "page": page,
+            "ordering": ordering,
+            "orderings": ORDERINGS,
+            "query": query.urlencode(),
+            "bulk_form": BulkUpdateForm(auto_id="bulk_%s"),  # the filter form above has fields of the same names
+        },
         status=status,
     )
 
