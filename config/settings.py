@@ -306,6 +306,8 @@ EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000, minimum=1)
 # Days after completing or cancelling an initiative during which its owner may reopen it (with a reason); after
 # them, an administrator.
 REOPEN_GRACE_DAYS = env_int("REOPEN_GRACE_DAYS", 7, minimum=0)
+# Days a read notification stays listed in the app before `send_digest` prunes it; unread ones stay.
+NOTIFICATION_KEEP_DAYS = env_int("NOTIFICATION_KEEP_DAYS", 90, minimum=1)
 # My work: how far ahead deadlines are listed, and after how many days without a change an initiative waits on you.
 MY_WORK_HORIZON_DAYS = env_int("MY_WORK_HORIZON_DAYS", 30, minimum=1)
 MY_WORK_QUIET_DAYS = env_int("MY_WORK_QUIET_DAYS", 30, minimum=1)

@@ -47,6 +47,7 @@ def test_no_coordinator_page_has_serious_violations(coordinator_page):
         reverse("indicator-detail", args=[_indicator_with_most_figures()]),
         reverse("briefing"),
         reverse("calendar"),
+        reverse("notifications"),
         reverse("meeting-list"),
         reverse("meeting-detail", args=[Meeting.objects.values_list("pk", flat=True).first()]),
     ]

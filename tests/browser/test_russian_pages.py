@@ -61,6 +61,7 @@ def test_the_russian_pages_have_no_english_in_their_main_content(seeded, browser
         *(reverse("indicator-detail", args=[code]) for code in TradeIndicator.objects.values_list("code", flat=True)),
         reverse("briefing"),
         reverse("meeting-list"),
+        reverse("notifications"),
         *(reverse("meeting-detail", args=[pk]) for pk in Meeting.objects.values_list("pk", flat=True)),
     ]
     found = {}

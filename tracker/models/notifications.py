@@ -92,7 +92,8 @@ class Watch(models.Model):
 
 
 class Notification(models.Model):
-    """One email to one user about one event, created by the dispatcher and sent by a task."""
+    """One user's notice of one event: sent as an email by a task, and listed in the app (/notifications/) until
+    pruned (NOTIFICATION_KEEP_DAYS after it was read)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
     event = models.ForeignKey("tracker.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+")
@@ -105,6 +106,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -114,7 +116,10 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["user", "event", "kind"], name="notification_once"),
             models.CheckConstraint(condition=models.Q(kind__in=NotificationKind.values), name="notification_kind"),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["user", "-id"], name="notification_inbox"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.user} (#{self.event_id})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.web import bulk, calendar, meetings, my_work, views
+from tracker.web import bulk, calendar, inbox, meetings, my_work, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting-list"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("briefing/", views.briefing, name="briefing"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/read/", inbox.mark_read, name="notifications-read"),
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/<str:secret>.ics", calendar.feed, name="calendar-feed"),
 ]
