@@ -1,10 +1,12 @@
 """A coordinator's day in a real browser (#17): move a deadline with a reason, tick a milestone done and undo it,
-then try to complete an initiative that still has open work, see what is open, and confirm with a note."""
+then try to complete an initiative that still has open work, see what is open, and confirm with a note; download the
+meeting file and find the day's change in it."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
+from docx import Document
 from playwright.sync_api import expect
 
 from tracker.domain.choices import MilestoneState, Status
@@ -49,3 +51,10 @@ def test_a_coordinators_day_with_milestones_and_a_safe_completion(coordinator_pa
     page.get_by_role("button", name="Save update").click()
     expect(page.get_by_text("Saved. The change is in the journal.")).to_be_visible()
     assert Initiative.objects.get(code=CODE).status == Status.COMPLETED
+
+    page.goto(reverse("briefing") + "?region=RU-LIP&since=2020-01-01")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the meeting file (Word)").click()
+    document = Document(download.value.path())
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Meeting file: Lipetsk Oblast" in text and "The assembly moves to the follow-up agreement." in text

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -38,7 +38,7 @@ from tracker.models import (
     TradeIndicator,
 )
 from tracker.models.initiatives import has_overdue_milestone
-from tracker.web import charts
+from tracker.web import charts, meeting_file
 from tracker.web.forms import (
     BriefingForm,
     BulkUpdateForm,
@@ -501,4 +501,24 @@ def briefing(request):
             .order_by("due_date"),
             **_trade_panel(partner),
         )
+        if request.GET.get("format") == "docx":
+            return _meeting_file(context, partner, since)
+    elif request.GET.get("format") == "docx":
+        # No partner with initiatives was chosen: the page says what to pick, rather than an empty file.
+        return render(request, "tracker/briefing.html", context, status=400)
     return render(request, "tracker/briefing.html", context)
+
+
+def _meeting_file(context, partner, since):
+    body = meeting_file.briefing_docx(
+        partner=partner,
+        since=since,
+        initiatives=context["initiatives"].select_related("source"),
+        changes=context["changes"],
+        overdue=context["overdue"],
+        trade_rows=context["trade_rows"],
+    )
+    response = HttpResponse(body, content_type=meeting_file.CONTENT_TYPE)
+    name = f"meeting-file-{partner.code}-{timezone.localdate().isoformat()}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
