@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from tracker.delivery.notifications import choice_label
 from tracker.domain.choices import Health, Status
 from tracker.models import Initiative, Notification
 
@@ -27,13 +28,6 @@ class Notice:
         return self.notification.read_at is None
 
 
-def _label(choices, value):
-    try:
-        return choices(value).label
-    except ValueError:
-        return value or ""
-
-
 def notices(notifications):
     """The page's `notifications` (with their events) as Notices: their initiatives read in one query."""
     rows = list(notifications)
@@ -47,10 +41,10 @@ def notices(notifications):
             Notice(
                 notification=row,
                 initiative=initiatives.get(row.event.object_id),
-                from_status=_label(Status, data.get("from_status")),
-                to_status=_label(Status, data.get("to_status")),
-                from_health=_label(Health, data.get("from_health")),
-                to_health=_label(Health, data.get("to_health")),
+                from_status=choice_label(Status, data.get("from_status")),
+                to_status=choice_label(Status, data.get("to_status")),
+                from_health=choice_label(Health, data.get("from_health")),
+                to_health=choice_label(Health, data.get("to_health")),
             )
         )
     return result

@@ -38,6 +38,7 @@ from tracker.models.events import Action
 
 __all__ = [
     "DigestReport",
+    "choice_label",
     "email_user",
     "fan_out",
     "render",
@@ -208,10 +209,10 @@ def _change_context(notification):
         "is_owner": initiative is not None and initiative.owner_id == user.pk,
         "status_changed": data.get("from_status") != data.get("to_status"),
         "health_changed": data.get("from_health") != data.get("to_health"),
-        "from_status": _label(Status, data.get("from_status")),
-        "to_status": _label(Status, data.get("to_status")),
-        "from_health": _label(Health, data.get("from_health")),
-        "to_health": _label(Health, data.get("to_health")),
+        "from_status": choice_label(Status, data.get("from_status")),
+        "to_status": choice_label(Status, data.get("to_status")),
+        "from_health": choice_label(Health, data.get("from_health")),
+        "to_health": choice_label(Health, data.get("to_health")),
         "health_reason": entry.health_reason if entry else "",
         "note": _when_rendered(lambda: entry.note_text) if entry else "",
         "actor": event.actor_name,
@@ -221,7 +222,7 @@ def _change_context(notification):
     }
 
 
-def _label(choices, value):
+def choice_label(choices, value):
     try:
         return choices(value).label  # lazy: translated when the template renders, in the recipient's language
     except ValueError:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tracker.domain.choices import Health, MilestoneState, Status
 from tracker.models import Initiative, Milestone, StatusUpdate
 
-__all__ = ["MyWork", "for_user", "has_work"]
+__all__ = ["MyWork", "deadlines_of", "followed_by", "for_user", "has_work"]
 
 RECENT_CHANGES = 15
 ENDED = (Status.COMPLETED, Status.CANCELLED)
@@ -32,13 +32,24 @@ class MyWork:
         return list({initiative.pk: initiative for initiative in [*self.unplanned, *self.quiet]}.values())
 
 
-def _followed(user, prefix=""):
+def followed_by(user, prefix=""):
+    """The initiatives `user` owns or watches, as a filter on a model reaching them through `prefix`."""
     return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}watches__user": user})
+
+
+def deadlines_of(user):
+    """The open, dated milestones and instructions of the initiatives `user` owns or watches, soonest first."""
+    return (
+        Milestone.objects.filter(followed_by(user, "initiative__"), state=MilestoneState.OPEN, due_date__isnull=False)
+        .select_related("initiative", "responsible_organisation")
+        .distinct()
+        .order_by("due_date", "id")
+    )
 
 
 def has_work(user):
     """Whether `user` owns or watches any initiative: My work is their home; the others keep the dashboard."""
-    return Initiative.objects.filter(_followed(user)).exists()
+    return Initiative.objects.filter(followed_by(user)).exists()
 
 
 def for_user(user, today=None):
@@ -55,12 +66,7 @@ def for_user(user, today=None):
         )
         .order_by("code")
     )
-    deadlines = list(
-        Milestone.objects.filter(_followed(user, "initiative__"), state=MilestoneState.OPEN, due_date__lte=horizon)
-        .select_related("initiative", "responsible_organisation")
-        .distinct()
-        .order_by("due_date", "id")
-    )
+    deadlines = list(deadlines_of(user).filter(due_date__lte=horizon))
     quiet_since = timezone.now() - datetime.timedelta(days=settings.MY_WORK_QUIET_DAYS)
     work = MyWork(initiatives=owned)
     work.overdue = [milestone for milestone in deadlines if milestone.due_date < today]
@@ -68,7 +74,7 @@ def for_user(user, today=None):
     work.quiet = [i for i in owned if i.status != Status.ON_HOLD and i.updated_at < quiet_since]
     work.unplanned = [i for i in owned if i.health in (Health.AT_RISK, Health.OFF_TRACK) and not i.has_plan]
     work.changes = list(
-        StatusUpdate.objects.filter(initiative__in=Initiative.objects.filter(_followed(user)).values("pk"))
+        StatusUpdate.objects.filter(initiative__in=Initiative.objects.filter(followed_by(user)).values("pk"))
         .exclude(author=user)
         .select_related("initiative")
         .order_by("-created_at", "-id")[:RECENT_CHANGES]

@@ -25,6 +25,7 @@ MAX_SEARCH_LENGTH = 200
 # The full-text configuration of each content language (PostgreSQL's names).
 CONFIGURATIONS = {"ru": "russian", "en": "english"}
 TEXTS = ("title", "summary")
+_UNRANKED = Value(0.0, output_field=FloatField())  # matches without a full-text rank: SQLite, or codes alone
 
 
 def document():
@@ -57,7 +58,7 @@ def initiatives(queryset, value):
         for field in TEXTS:
             for column in columns(field):
                 found |= Q(**{f"{column}__icontains": value})
-        return queryset.filter(found).annotate(rank=Value(0.0, output_field=FloatField()))
+        return queryset.filter(found).annotate(rank=_UNRANKED)
     # A code is matched as typed (codes are lower case): near codes differ by one character ("item-1", "item-2").
     found = Q(code__contains=value.lower())
     for column in columns("title"):
@@ -67,7 +68,7 @@ def initiatives(queryset, value):
         queryset = queryset.alias(search_document=document())
         found |= Q(search_document=query)
         return queryset.filter(found).annotate(rank=SearchRank(F("search_document"), query))
-    return queryset.filter(found).annotate(rank=Value(0.0, output_field=FloatField()))
+    return queryset.filter(found).annotate(rank=_UNRANKED)
 
 
 def rank():

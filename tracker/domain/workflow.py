@@ -91,8 +91,15 @@ def apply_each(versions, *, by, to=None, health=None, health_reason="", note="")
             continue
         try:
             if to:
-                transition(initiative, to, by=by, note=note, health=health or None, health_reason=health_reason,
-                           expected_version=version)  # fmt: skip
+                transition(
+                    initiative,
+                    to,
+                    by=by,
+                    note=note,
+                    health=health or None,
+                    health_reason=health_reason,
+                    expected_version=version,
+                )
             else:
                 change_health(initiative, health, by=by, reason=health_reason, note=note, expected_version=version)
         except PermissionDenied:

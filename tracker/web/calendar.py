@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from tracker.domain import calendars
+from tracker.domain import calendars, my_work
 from tracker.models import NotificationPreference
 
 __all__ = ["calendar_page", "feed"]
@@ -51,7 +51,7 @@ def _calendar(request, user):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Cooperation tracker: my deadlines"))
     host, stamp = request.get_host().split(":")[0], timezone.now()
-    for milestone in calendars.deadlines_of(user):
+    for milestone in my_work.deadlines_of(user):
         calendar.add_component(_deadline(request, milestone, host, stamp))
     for meeting in calendars.meetings_of(user):
         calendar.add_component(_meeting(meeting, host, stamp))

@@ -404,7 +404,7 @@ def _milestone_action(request, code, pk, form_class, act):
             % {"title": milestone.title},
         )
     except ValidationError as error:
-        messages.error(request, _validation_errors(error))
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
     return redirect("initiative-detail", code=code)
@@ -415,12 +415,6 @@ def _form_errors(form):
         f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
         for field, errors in form.errors.items()
     )
-
-
-def _validation_errors(error):
-    if not hasattr(error, "error_dict"):
-        return " ".join(error.messages)
-    return " ".join(" ".join(messages_) for messages_ in error.message_dict.values())
 
 
 @login_required
