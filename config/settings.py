@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.web.context_processors.header_counts",
             ],
         },
     },
@@ -311,6 +312,8 @@ NOTIFICATION_KEEP_DAYS = env_int("NOTIFICATION_KEEP_DAYS", 90, minimum=1)
 # My work: how far ahead deadlines are listed, and after how many days without a change an initiative waits on you.
 MY_WORK_HORIZON_DAYS = env_int("MY_WORK_HORIZON_DAYS", 30, minimum=1)
 MY_WORK_QUIET_DAYS = env_int("MY_WORK_QUIET_DAYS", 30, minimum=1)
+# Where the meeting file's PDF and chart image find DejaVu Sans (Debian: fonts-dejavu-core); without it no PDF.
+DOCUMENT_FONT_DIR = env_str("DOCUMENT_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 EXPORT_MAX_XLSX_ROWS = env_int("EXPORT_MAX_XLSX_ROWS", 100_000, minimum=1)
 # PostgreSQL cancels a statement of a web request after this long (0: never), and the API answers 503. Applied
 # by the web entry points only (config/statement_timeout.py): commands and task workers run without it.
@@ -448,6 +451,8 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
         # django-axes announces itself at INFO in every process, commands included (whose output is on stdout).
         "axes.apps": {"level": "WARNING"},
+        # fpdf2 subsets the PDF's font through fontTools, which logs every glyph table at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

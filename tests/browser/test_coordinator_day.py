@@ -1,13 +1,15 @@
 """A coordinator's day in a real browser (#17): move a deadline with a reason, tick a milestone done and undo it,
 then try to complete an initiative that still has open work, see what is open, and confirm with a note; download the
-meeting file and find the day's change in it."""
+meeting file as Word and PDF, in English and in Russian, and find the day's change in each."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from docx import Document
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tracker.domain.choices import MilestoneState, Status
 from tracker.models import Initiative, Milestone
@@ -21,7 +23,10 @@ def test_a_coordinators_day_with_milestones_and_a_safe_completion(coordinator_pa
     page = coordinator_page
     milestone = Milestone.objects.get(initiative__code=CODE)
     title = milestone.title
-    page.goto(reverse("initiative-detail", args=[CODE]))
+    page.goto(reverse("my-work"))
+    overdue = page.locator("li.overdue", has_text=title)
+    overdue.get_by_role("link", name=milestone.initiative.title).click()
+    expect(page).to_have_url(reverse("initiative-detail", args=[CODE]))
 
     page.get_by_text(f"Change or delete “{title}”").click()
     page.locator(f"#due-{milestone.pk}").fill("2027-03-31")
@@ -53,8 +58,32 @@ def test_a_coordinators_day_with_milestones_and_a_safe_completion(coordinator_pa
     assert Initiative.objects.get(code=CODE).status == Status.COMPLETED
 
     page.goto(reverse("briefing") + "?region=RU-LIP&since=2020-01-01")
+    note = "The assembly moves to the follow-up agreement."
+    word, pdf = _download(page, "Download the meeting file (Word)"), _download(page, "Download the meeting file (PDF)")
+    assert "Meeting file: Lipetsk Oblast" in _word_text(word) and note in _word_text(word)
+    assert "Meeting file: Lipetsk Oblast" in _pdf_text(pdf) and note in _pdf_text(pdf)
+
+    page.get_by_label("Language").select_option("ru")
+    page.get_by_role("button", name="Switch").click()
+    word, pdf = (
+        _download(page, "Скачать материалы к встрече (Word)"),
+        _download(page, "Скачать материалы к встрече (PDF)"),
+    )
+    for text in (_word_text(word), _pdf_text(pdf)):
+        assert "Материалы к встрече: Липецкая область" in text and note in text
+        assert "Сборка белорусских автомобилей" in text
+
+
+def _download(page, name):
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the meeting file (Word)").click()
-    document = Document(download.value.path())
-    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert "Meeting file: Lipetsk Oblast" in text and "The assembly moves to the follow-up agreement." in text
+        page.get_by_role("link", name=name).click()
+    with open(download.value.path(), "rb") as file:
+        return file.read()
+
+
+def _word_text(body):
+    return "\n".join(paragraph.text for paragraph in Document(io.BytesIO(body)).paragraphs)
+
+
+def _pdf_text(body):
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages)

@@ -111,4 +111,38 @@ def test_the_page_costs_the_same_whatever_the_rows(watched, owner, client):
         workflow.transition(initiative, step, by=owner)
     run_worker()
     assert Notification.objects.filter(user=watcher).count() == 5
-    assert count() == few == 6  # session, user, count, page, initiatives, unread
+    assert count() == few == 7  # session, user, header counts, count, page, initiatives, unread
+
+
+def _header(client):
+    page = client.get(reverse("dashboard")).content.decode()
+    return page[page.index('<nav aria-label="Main">') : page.index("</nav>")]
+
+
+def test_the_header_counts_unread_notifications_on_every_page(watched, owner, client):
+    initiative, watcher = watched
+    workflow.transition(initiative, Status.UNDER_STUDY, by=owner)
+    workflow.change_health(initiative, Health.AT_RISK, reason="Late", by=owner)
+    run_worker()
+    client.force_login(watcher)
+
+    assert "2 unread" in _header(client)
+    client.post(reverse("notifications-read"))
+    assert "unread" not in _header(client)
+
+
+def test_the_header_counts_the_overdue_deadlines_of_what_i_own_or_watch_and_no_one_elses(
+    watched, owner, other_coordinator, client
+):
+    initiative, watcher = watched
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    factories.MilestoneFactory(initiative=initiative, due_date=yesterday)
+    factories.MilestoneFactory(initiative=initiative, due_date=yesterday - datetime.timedelta(days=5))
+    factories.MilestoneFactory(initiative=factories.InitiativeFactory(owner=other_coordinator), due_date=yesterday)
+
+    client.force_login(owner)
+    assert "2 overdue" in _header(client)
+    client.force_login(watcher)
+    assert "2 overdue" in _header(client)
+    client.force_login(factories.viewer("bystander"))
+    assert "overdue" not in _header(client)

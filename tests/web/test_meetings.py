@@ -69,7 +69,9 @@ def test_the_pages_cost_the_same_for_two_rows_and_for_twenty(client, viewer):
         _queries(client, reverse("meeting-detail", args=[large.pk])),
     )
 
-    assert counts_small == counts_large == (4, 5)  # 2 for the session and user, then each page's own
+    # 2 for the session and user, 1 for the header's counts, then each page's own; the list also asks the user's and
+    # group permissions (whether to offer planning)
+    assert counts_small == counts_large == (7, 6)
 
 
 def test_the_seeded_meeting_reads_in_russian_and_english(client, viewer):

@@ -91,7 +91,7 @@ def test_the_page_costs_the_same_whatever_the_rows(owner, client):
             assert client.get(reverse("my-work")).status_code == 200
         return len(captured)
 
-    assert count(2) == count(18) == 6  # session, user, has work, owned, deadlines, changes
+    assert count(2) == count(18) == 7  # session, user, header counts, has work, owned, deadlines, changes
 
 
 def test_who_owns_and_watches_nothing_gets_the_dashboard(viewer, client):

@@ -60,6 +60,13 @@ class ContentTooLarge(exceptions.APIException):
     default_code = "content-too-large"
 
 
+class CannotMakeHere(exceptions.APIException):
+    """What this installation lacks to answer (the PDF's font): 503, the message says what to install."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "cannot-make-here"
+
+
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "stale"

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,16 +15,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from tracker import models
-from tracker.api import fast, filters, serializers
+from tracker.api import fast, filters, renderers, serializers
 from tracker.api import languages as api_languages
 from tracker.api.access import TrackerAccess
 from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
-from tracker.api.errors import PROBLEM_CONTENT_TYPE, ContentTooLarge
+from tracker.api.errors import PROBLEM_CONTENT_TYPE, CannotMakeHere, ContentTooLarge
 from tracker.api.parameters import whole_number_parameter
 from tracker.data import exports
-from tracker.domain import initiatives, observations, permissions, trade, workflow
+from tracker.documents import formats, pdf, word
+from tracker.domain import initiatives, meeting_file, observations, permissions, trade, workflow
 from tracker.domain.choices import Flow
 from tracker.domain.context import acting_as
 
@@ -151,6 +154,40 @@ class MeetingViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return with_seen_initiatives(super().get_queryset(), self.principal)
+
+    @extend_schema(
+        summary="The meeting file as a document",
+        parameters=[
+            OpenApiParameter("extension", str, OpenApiParameter.PATH, enum=list(formats.FORMATS)),
+        ],
+        responses={
+            (200, pdf.CONTENT_TYPE): OpenApiTypes.BINARY,
+            (200, word.CONTENT_TYPE): OpenApiTypes.BINARY,
+        },
+        description="The meeting file for archiving, as the meeting page offers it: cover, agenda, each "
+        "initiative's status and health with the reasons, changes since the previous meeting with the partner, "
+        "deadlines due before the next one, overdue items, trade figures (chart and table) and sources, in the "
+        "language of `lang` or Accept-Language. Only what the key may see is in it. 503 (problem+json) says what "
+        "the server lacks when it cannot make a PDF.",
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"file\.(?P<extension>docx|pdf)",
+        pagination_class=None,
+        filterset_class=None,
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, renderers.DocumentRenderer, renderers.WordRenderer],
+    )
+    def file(self, request, pk=None, extension=None):
+        meeting = self.get_object()
+        reason = formats.unavailable(extension)
+        if reason:
+            raise CannotMakeHere(reason)
+        rendered = formats.render(meeting_file.for_meeting(self.principal, meeting), extension)
+        response = HttpResponse(rendered.body, content_type=rendered.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
+        return response
 
 
 def with_seen_initiatives(meetings, principal):

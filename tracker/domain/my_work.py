@@ -5,13 +5,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from tracker.domain.choices import Health, MilestoneState, Status
-from tracker.models import Initiative, Milestone, StatusUpdate
+from tracker.models import Initiative, Milestone, Notification, StatusUpdate
 
-__all__ = ["MyWork", "deadlines_of", "followed_by", "for_user", "has_work"]
+__all__ = ["MyWork", "deadlines_of", "followed_by", "for_user", "has_work", "header_counts"]
 
 RECENT_CHANGES = 15
 ENDED = (Status.COMPLETED, Status.CANCELLED)
@@ -45,6 +46,26 @@ def deadlines_of(user):
         .distinct()
         .order_by("due_date", "id")
     )
+
+
+def header_counts(user):
+    """{"overdue": n, "unread": m} for the header, in one query: the overdue deadlines of what `user` owns or
+    watches, and their unread notifications in the app."""
+    overdue = Milestone.objects.overdue().filter(followed_by(user, "initiative__")).values("pk")
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(overdue=_count(Milestone.objects.filter(pk__in=overdue)), unread=_count(unread))
+        .first()
+    )
+    return counts or {"overdue": 0, "unread": 0}
+
+
+def _count(queryset):
+    """COUNT(*) of `queryset` as a scalar subquery (an aggregate would group the outer query)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def has_work(user):

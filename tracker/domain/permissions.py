@@ -23,6 +23,7 @@ __all__ = [
     "can_change_any_initiative",
     "can_change_initiative",
     "can_change_part",
+    "can_plan_meetings",
     "can_reopen",
     "can_see",
     "can_see_initiative",
@@ -174,6 +175,11 @@ def can_add_initiative(actor):
     if _is_system(actor):
         return True
     return _is_active_user(actor) and actor.has_perm("tracker.add_initiative")
+
+
+def can_plan_meetings(actor):
+    """Plan a coming meeting and its agenda (tracker.domain.meetings): coordinators and administrators."""
+    return _is_system(actor) or (_is_active_user(actor) and actor.has_perm("tracker.plan_meeting"))
 
 
 def can_change_initiative(actor, initiative):

@@ -30,7 +30,7 @@ ROLE_PERMISSIONS = {
     # Coordinators may add and change these, but only where they own the initiative (tracker.domain.permissions).
     COORDINATORS: {"view"}
     | {f"{action}_{model}" for model in _INITIATIVE_PARTS for action in ("add", "change")}
-    | {"delete_milestone", "delete_participation", "delete_initiativeindicator"},
+    | {"delete_milestone", "delete_participation", "delete_initiativeindicator", "plan_meeting"},
     ANALYSTS: {"view"} | {f"{action}_{model}" for model in _TRADE for action in ("add", "change", "delete")},
 }
 

@@ -22,6 +22,7 @@ class Meeting(Tracked, Cited):
         ordering = ["-date", "id"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        permissions = [("plan_meeting", _("Can plan a coming meeting and its agenda"))]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}, {self.place}: {self.title}"

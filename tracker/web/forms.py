@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.domain import milestones, workflow
 from tracker.domain.choices import Health, MilestoneKind, Status
-from tracker.models import Milestone, Organisation
+from tracker.models import Initiative, Meeting, Milestone, Organisation
 
 
 class StatusUpdateForm(forms.Form):
@@ -97,3 +97,29 @@ class BriefingForm(forms.Form):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(region.code, str(region)) for region in regions]
+
+
+class MeetingPlanForm(forms.ModelForm):
+    """A coming meeting (tracker.domain.meetings.plan checks the date and who may plan)."""
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "partner_region", "place", "title"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class AgendaForm(forms.Form):
+    initiatives = forms.ModelMultipleChoiceField(
+        label=_("Initiatives to review"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, meeting, choices, **kwargs):
+        agenda = [initiative.pk for initiative in meeting.initiatives.all()]
+        kwargs.setdefault("initial", {"version": meeting.version, "initiatives": agenda})
+        super().__init__(*args, **kwargs)
+        self.fields["initiatives"].queryset = choices
+        self.fields["initiatives"].label_from_instance = lambda initiative: f"{initiative.title} ({initiative.code})"

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,7 +22,8 @@ from django.views.decorators.http import require_POST
 
 from tracker.data import exports
 from tracker.delivery import notifications
-from tracker.domain import events, milestones, permissions, text_search, trade, workflow
+from tracker.documents import formats
+from tracker.domain import events, meeting_file, milestones, permissions, text_search, trade, workflow
 from tracker.domain.choices import Flow, Health, Status
 from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.domain.inputs import whole_number
@@ -38,7 +39,7 @@ from tracker.models import (
     TradeIndicator,
 )
 from tracker.models.initiatives import has_overdue_milestone
-from tracker.web import charts, meeting_file
+from tracker.web import charts, downloads
 from tracker.web.forms import (
     BriefingForm,
     BulkUpdateForm,
@@ -482,6 +483,10 @@ def briefing(request):
     else:
         partner, since = _partner_region(request), default_since
     context = {"form": form, "since": since}
+    extension = request.GET.get("format")
+    if partner is not None and extension in formats.FORMATS:
+        file = meeting_file.for_partner(request.user, partner, since)
+        return downloads.meeting_file_response(request, file, extension)
     if partner is not None:
         initiatives = _initiatives().filter(partner_region=partner).order_by("area__name", "code")
         context.update(
@@ -495,24 +500,8 @@ def briefing(request):
             .order_by("due_date"),
             **_trade_panel(partner),
         )
-        if request.GET.get("format") == "docx":
-            return _meeting_file(context, partner, since)
-    elif request.GET.get("format") == "docx":
+        context["downloads"] = downloads.document_links(f"region={partner.code}&since={since.isoformat()}&")
+    elif extension in formats.FORMATS:
         # No partner with initiatives was chosen: the page says what to pick, rather than an empty file.
         return render(request, "tracker/briefing.html", context, status=400)
     return render(request, "tracker/briefing.html", context)
-
-
-def _meeting_file(context, partner, since):
-    body = meeting_file.briefing_docx(
-        partner=partner,
-        since=since,
-        initiatives=context["initiatives"].select_related("source"),
-        changes=context["changes"],
-        overdue=context["overdue"],
-        trade_rows=context["trade_rows"],
-    )
-    response = HttpResponse(body, content_type=meeting_file.CONTENT_TYPE)
-    name = f"meeting-file-{partner.code}-{timezone.localdate().isoformat()}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
