@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -221,3 +223,22 @@ def test_the_api_says_what_the_server_lacks_for_a_pdf(make_key, settings, tmp_pa
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
     assert "fonts-dejavu-core" in response.json()["detail"]
+
+
+def test_the_file_costs_the_same_queries_for_eight_initiatives_and_for_twenty(client, viewer):
+    meeting = Meeting.objects.get()
+    client.force_login(viewer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_meeting_url(meeting, "pdf")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(12):
+        extra = factories.InitiativeFactory(partner_region=meeting.partner_region, code=f"extra-{n}")
+        factories.MilestoneFactory(initiative=extra, due_date=timezone.localdate() - datetime.timedelta(days=n + 1))
+        workflow.transition(extra, Status.UNDER_STUDY, by=factories.superuser(f"admin-{n}"), note=f"note {n}")
+        meeting.initiatives.add(extra)
+
+    assert count() == few

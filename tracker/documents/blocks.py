@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["Heading", "Image", "Items", "PageBreak", "Paragraph", "Table"]
+__all__ = ["Document", "Heading", "Image", "Items", "PageBreak", "Paragraph", "Table", "lay_out"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,10 @@ class PageBreak:
 class Document:
     title: str
     blocks: list = field(default_factory=list)
+
+
+def lay_out(outline, target, writers):
+    """Write each block of `outline` on `target` with the writer named after its kind: `_heading` for a Heading,
+    `_pagebreak` for a PageBreak (`writers` is the format module's globals())."""
+    for block in outline.blocks:
+        writers[f"_{type(block).__name__.lower()}"](target, block)

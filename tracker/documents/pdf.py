@@ -6,8 +6,7 @@ import io
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from tracker.documents import fonts
-from tracker.documents.blocks import Heading, Image, Items, PageBreak, Paragraph, Table
+from tracker.documents import blocks, fonts
 
 __all__ = ["CONTENT_TYPE", "render"]
 
@@ -25,8 +24,7 @@ def render(outline):
     pdf.add_font(_FONT, "B", fonts.bold())
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    for block in outline.blocks:
-        _WRITERS[type(block)](pdf, block)
+    blocks.lay_out(outline, pdf, globals())
     return bytes(pdf.output())
 
 
@@ -69,15 +67,5 @@ def _image(pdf, block):
     pdf.ln(2)
 
 
-def _page_break(pdf, block):
+def _pagebreak(pdf, block):
     pdf.add_page()
-
-
-_WRITERS = {
-    Heading: _heading,
-    Paragraph: _paragraph,
-    Items: _items,
-    Table: _table,
-    Image: _image,
-    PageBreak: _page_break,
-}

@@ -5,7 +5,7 @@ import io
 import docx
 from docx.shared import Mm
 
-from tracker.documents.blocks import Heading, Image, Items, PageBreak, Paragraph, Table
+from tracker.documents import blocks
 
 __all__ = ["CONTENT_TYPE", "render"]
 
@@ -15,8 +15,7 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.d
 def render(outline):
     document = docx.Document()
     document.core_properties.title = outline.title
-    for block in outline.blocks:
-        _WRITERS[type(block)](document, block)
+    blocks.lay_out(outline, document, globals())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -54,15 +53,5 @@ def _image(document, block):
     picture._inline.docPr.set("descr", block.description)  # the alternative text screen readers speak
 
 
-def _page_break(document, block):
+def _pagebreak(document, block):
     document.add_page_break()
-
-
-_WRITERS = {
-    Heading: _heading,
-    Paragraph: _paragraph,
-    Items: _items,
-    Table: _table,
-    Image: _image,
-    PageBreak: _page_break,
-}
