@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories
 from tracker.models import Initiative, Meeting, TradeIndicator
@@ -76,3 +77,19 @@ def _initiative_with_most_on_it():
 
 def _indicator_with_most_figures():
     return TradeIndicator.objects.annotate(n=Count("observations")).order_by("-n", "code").first().code
+
+
+def test_a_page_after_a_save_and_a_page_with_errors_have_no_serious_violations(coordinator_page):
+    """The flash message after a save was a <ul role="status"> (axe: serious, "aria-allowed-role"), until #18."""
+    page = coordinator_page
+    page.goto(reverse("initiative-detail", args=[_initiative_with_most_on_it()]))
+    page.locator("#id_health").select_option("on_track")
+    page.get_by_label("Note").fill("Checked with the partner")
+    page.get_by_role("button", name="Save update").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved. The change is in the journal.")
+    found = serious_violations(page)
+    page.locator("#id_health").select_option("at_risk")
+    page.get_by_role("button", name="Save update").click()  # at risk without a reason: the form's errors
+    found += serious_violations(page)
+
+    assert not found, "axe found:\n" + "\n".join(found)

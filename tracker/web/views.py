@@ -240,7 +240,18 @@ def initiative_detail(request, code):
 
 def _require_change(request, initiative):
     if not permissions.can_change_initiative(request.user, initiative):
-        raise PermissionDenied(_("Only the owner of this initiative or an administrator can change it."))
+        raise PermissionDenied(_refusal(initiative))
+
+
+def _refusal(initiative):
+    """Why a change is refused, naming whom to ask (the 403 page shows it)."""
+    owner = initiative.owner
+    if owner is None:
+        return _("“%(title)s” has no owner yet, so only an administrator can change it.") % {"title": initiative.title}
+    return _("Only the owner of “%(title)s”, %(owner)s, or an administrator can change it.") % {
+        "title": initiative.title,
+        "owner": owner.get_full_name() or owner.username,
+    }
 
 
 def _changes_since(initiative, version):
