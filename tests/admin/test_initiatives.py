@@ -63,6 +63,7 @@ def test_badges_escape_what_they_show():
     from tracker.admin.display import badge
 
     assert badge("<script>", "#000") == (
-        '<span class="tracker-badge" style="background:#000;color:#fff;padding:1px 7px;border-radius:9px;">'
+        '<span class="tracker-badge" style="background:#000;color:#fff;padding:1px 7px;border-radius:9px;'
+        'white-space:nowrap;">'
         "&lt;script&gt;</span>"
     )

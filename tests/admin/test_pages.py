@@ -35,9 +35,10 @@ EXPECTED_QUERIES = {
     models.Area: (5, 3, 2),
     models.Meeting: (8, 6, 2),  # changelist: + region filter, date hierarchy; change: + region, its initiatives
     # changelist: + area, owner and region filters; change: + autocomplete area, region, owner, origin,
-    # 4 inlines (participations, milestones, indicator links, journal) and 4 inline selects (organisation,
-    # responsible organisation, meeting, indicator); add: the 4 inline selects and the owner (preset to you)
-    models.Initiative: (8, 15, 7),
+    # 4 inlines (participations, milestones, indicator links, journal) and 3 inline selects (organisation,
+    # responsible organisation, indicator; a milestone's meeting is on its own page since #18); add: the 3 inline
+    # selects and the owner (preset to you)
+    models.Initiative: (8, 14, 6),
     models.Participation: (5, 5, 2),  # change: + autocomplete initiative, organisation
     models.Milestone: (7, 6, 2),  # changelist: + date hierarchy; change: + initiative, organisation, meeting
     models.Commodity: (5, 3, 2),

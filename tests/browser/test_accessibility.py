@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.conftest import log_in
 from tracker.models import Initiative, Meeting, TradeIndicator
 
 pytestmark = pytest.mark.browser
@@ -91,5 +92,26 @@ def test_a_page_after_a_save_and_a_page_with_errors_have_no_serious_violations(c
     page.locator("#id_health").select_option("at_risk")
     page.get_by_role("button", name="Save update").click()  # at risk without a reason: the form's errors
     found += serious_violations(page)
+
+    assert not found, "axe found:\n" + "\n".join(found)
+
+
+def test_the_admins_pages_have_no_serious_violations(seeded, page):
+    """Before #18 the initiative change page had critical "label" (×23) and "select-name" (×25) violations: the
+    tabular inlines' inputs were named only by their column headers."""
+    factories.superuser("root")
+    log_in(page, "root")
+    initiative = Initiative.objects.get(code=_initiative_with_most_on_it())
+    pages = [
+        reverse("admin:tracker_initiative_changelist"),
+        reverse("admin:tracker_initiative_change", args=[initiative.pk]),
+        reverse("admin:tracker_initiative_history", args=[initiative.pk]),
+        reverse("admin:tracker_initiative_import"),
+        reverse("admin:tracker_milestone_changelist"),
+    ]
+    found = []
+    for path in pages:
+        page.goto(path)
+        found += serious_violations(page)
 
     assert not found, "axe found:\n" + "\n".join(found)

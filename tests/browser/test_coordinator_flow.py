@@ -38,7 +38,7 @@ def under_study_codes():
 
 def filter_by_status(page, label):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Initiatives").click()
-    page.get_by_label("Status:", exact=True).select_option(label=label)
+    page.get_by_role("group", name="Status", exact=True).get_by_label(label, exact=True).check()
     page.get_by_role("button", name="Apply").click()
 
 

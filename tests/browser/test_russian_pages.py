@@ -15,7 +15,22 @@ pytestmark = pytest.mark.browser
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z_'’-]*[A-Za-z]|[A-Za-z]")
 # Written in Latin letters in Russian too: standards, currency and file-format codes, Word, quarters' Roman numerals,
 # the publisher's own name and the command that loads the seeds (an author in the journal).
-NAMES_AND_CODES = {"ISO", "USD", "CSV", "XLSX", "ICS", "Word", "PDF", "I", "II", "III", "IV", "BelTA", "load_seeds"}
+NAMES_AND_CODES = {
+    "ISO",
+    "USD",
+    "CSV",
+    "XLSX",
+    "ICS",
+    "Word",
+    "PDF",
+    "IATI",
+    "I",
+    "II",
+    "III",
+    "IV",
+    "BelTA",
+    "load_seeds",
+}
 
 
 def _allowed():

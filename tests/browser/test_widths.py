@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from tests import factories
+from tests.browser.conftest import log_in
 from tracker.models import Initiative, Meeting, Milestone, TradeIndicator
 
 pytestmark = pytest.mark.browser
@@ -126,6 +127,31 @@ def test_long_names_and_many_milestones_hold_the_layout(coordinator_page):
         (360, 1366),
         "long",
     )
+
+    overflow = [line for line in found if "broken" not in line]
+    assert not overflow, "\n".join(overflow)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_admin_fits_a_laptop(seeded, page, language):
+    """Before #18 the initiative changelist hid Priority, Owner, Planned end and Updated behind a sideways
+    scrollbar at 1366 px, and the change page was 2,448 px wide."""
+    factories.superuser("root")
+    log_in(page, "root")
+    if language == "ru":
+        page.goto(reverse("dashboard"))
+        page.get_by_label("Language").select_option("ru")
+        page.get_by_role("button", name="Switch").click()
+    initiative = Initiative.objects.filter(milestones__isnull=False).order_by("code").first()
+    paths = [
+        reverse("admin:tracker_initiative_changelist"),
+        reverse("admin:tracker_initiative_change", args=[initiative.pk]),
+        reverse("admin:tracker_initiative_history", args=[initiative.pk]),
+        reverse("admin:tracker_milestone_changelist"),
+        reverse("admin:tracker_statusupdate_changelist"),
+    ]
+
+    found = _check(page, paths, (1366, 1920), f"admin-{language}")
 
     overflow = [line for line in found if "broken" not in line]
     assert not overflow, "\n".join(overflow)

@@ -1,13 +1,20 @@
 """Small pieces of HTML the admin shows: coloured badges for status and health, and formatted values."""
 
-from django.utils.formats import number_format
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 
 from tracker.domain.choices import Health, Qualifier, Status
 
-__all__ = ["badge", "health_badge", "qualified_value", "status_badge"]
+__all__ = ["EMPTY", "badge", "health_badge", "person", "qualified_value", "short_date", "status_badge"]
 
-_BADGE = '<span class="tracker-badge" style="background:{};color:#fff;padding:1px 7px;border-radius:9px;">{}</span>'
+EMPTY = "—"  # what an empty value reads as, never "None"
+_BADGE = (
+    '<span class="tracker-badge" style="background:{};color:#fff;padding:1px 7px;border-radius:9px;'
+    'white-space:nowrap;">{}</span>'
+)
 
 
 def badge(label, colour):
@@ -30,3 +37,19 @@ def qualified_value(value, qualifier, unit=""):
     symbol = Qualifier(qualifier).symbol
     text = number_format(value, decimal_pos=2, force_grouping=True)
     return " ".join(part for part in (symbol, text, unit) if part)
+
+
+def person(user):
+    """A user as people know them: the full name, else the username; "—" for nobody."""
+    if user is None:
+        return EMPTY
+    return user.get_full_name() or user.get_username()
+
+
+def short_date(value):
+    """A date (or a time's local date) in the active language's short form; "—" for none."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "SHORT_DATE_FORMAT")

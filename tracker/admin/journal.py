@@ -48,6 +48,7 @@ class JournalInline(ReadOnlyJournalMixin, admin.TabularInline):
     ordering = ("-created_at", "-id")
     extra = 0
     can_delete = False
+    template = "admin/tracker/journal_inline.html"
 
 
 @admin.register(StatusUpdate)

@@ -6,14 +6,19 @@ refuses when the stored version has moved on, and the save itself is a condition
 admin's transaction then rolls back and the user is sent back to the form with a message.
 """
 
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange
 
+from tracker.admin.history import ReadableHistoryHelper
 from tracker.domain import languages, records
 from tracker.domain.errors import StaleVersion
 from tracker.models.base import Cited, Tracked
@@ -29,6 +34,7 @@ __all__ = [
 ]
 
 SEEN_VERSION = "seen_version"
+NOT_DIFFED = {"version", "created_at", "updated_at"}  # they change with every save; the history shows when
 _MISSING_VERSION = _(
     "This form did not say which version of the record it was opened with. Reload it, then apply your change again."
 )
@@ -164,6 +170,21 @@ class TrackedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     object_history_list_template = "admin/tracker/object_history_list.html"
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # simple_history diffs only editable fields, and an initiative's status and health are not editable in a
+        # form (the workflow writes them): its history showed empty rows for every status change (#18).
+        newer = None
+        for older in historical_records:
+            if newer is not None:
+                delta = newer.diff_against(older, foreign_keys_are_objs=foreign_keys_are_objs)
+                delta = dataclasses.replace(delta, changes=[*delta.changes, *_workflow_changes(older, newer)])
+                helper = self.get_historical_record_context_helper(request, newer)
+                newer.history_delta_changes = helper.context_for_delta_changes(delta)
+            newer = older
+
     def get_autocomplete_fields(self, request):
         # A cited record's source as a plain select would list every source on every form.
         fields = tuple(super().get_autocomplete_fields(request))
@@ -175,6 +196,17 @@ class TrackedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _workflow_changes(older, newer):
+    """Changes to the fields no form edits (status, health, …), which simple_history's diff leaves out."""
+    return [
+        ModelChange(field.name, getattr(older, field.attname), getattr(newer, field.attname))
+        for field in older.tracked_fields
+        if not field.editable
+        and field.name not in NOT_DIFFED
+        and getattr(older, field.attname) != getattr(newer, field.attname)
+    ]
 
 
 class SharedChoicesMixin:
@@ -193,8 +225,23 @@ class SharedChoicesMixin:
         return field
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline names its fields only in the column headers, which a screen reader does not tie to each
+    row's inputs (axe: "label", "select-name", critical): every input of every row is named after its field."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if isinstance(field.widget, forms.HiddenInput):
+                continue
+            label = _("Delete") if name == "DELETE" else field.label
+            widget = getattr(field.widget, "widget", field.widget)  # the select inside a related-field wrapper
+            widget.attrs.setdefault("aria-label", str(label))
+
+
 class TrackedInline(VersionedFieldsetsMixin, SharedChoicesMixin, admin.TabularInline):
     """An inline of a Tracked model: each row carries its version; the parent admin saves it versioned."""
 
     form = VersionedInlineForm
+    formset = LabelledInlineFormSet
     extra = 0

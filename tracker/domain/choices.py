@@ -41,6 +41,11 @@ class Status(models.TextChoices):
         return _IATI_ACTIVITY_STATUS[self]
 
     @property
+    def iati_label(self):
+        """The IATI ActivityStatus name of this status, as partners reporting to IATI know it."""
+        return _IATI_NAMES[_IATI_ACTIVITY_STATUS[self]]
+
+    @property
     def colour(self):
         return _STATUS_COLOURS[self]
 
@@ -57,6 +62,16 @@ _IATI_ACTIVITY_STATUS = {
     Status.COMPLETED: 4,
     Status.CANCELLED: 5,
     Status.ON_HOLD: 6,
+}
+
+# The IATI ActivityStatus codelist's names (https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/).
+_IATI_NAMES = {
+    1: _("Pipeline/identification"),
+    2: _("Implementation"),
+    3: _("Finalisation"),
+    4: _("Closed"),
+    5: _("Cancelled"),
+    6: _("Suspended"),
 }
 
 # Colours chosen for at least 4.5:1 contrast against white text.

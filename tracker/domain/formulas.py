@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import NamedTuple
 
-__all__ = ["FormulaError", "Reference", "UnknownReference", "evaluate", "references"]
+__all__ = ["FormulaError", "Reference", "UnknownReference", "evaluate", "in_words", "references"]
 
 _REFERENCE = re.compile(
     r"^(?P<indicator>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<period>[0-9]{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)$"
@@ -49,6 +49,23 @@ class _Token(NamedTuple):
 def references(formula):
     """The observations `formula` refers to, in the order they appear."""
     return [_parse_reference(token) for token in _tokenise(formula) if token.kind == "ref"]
+
+
+_OPERATORS_IN_WORDS = {"-": "−", "*": "×", "/": "÷", "+": "+", "(": "(", ")": ")"}
+
+
+def in_words(formula, name_of):
+    """`formula` as people read it: each reference by `name_of(reference)` (e.g. "exports"), the operators as
+    − × ÷. "[by-ru-lip-turnover-year@2021] - [by-ru-lip-exports-year@2021]" → "turnover − exports"."""
+    words = []
+    for token in _tokenise(formula):
+        if token.kind == "ref":
+            words.append(name_of(_parse_reference(token)))
+        elif token.kind == "op":
+            words.append(_OPERATORS_IN_WORDS[token.text])
+        else:
+            words.append(token.text)
+    return " ".join(words).replace("( ", "(").replace(" )", ")")
 
 
 def evaluate(formula, values):

@@ -73,7 +73,13 @@ class StatusUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.initiative_id}: {self.from_status} → {self.to_status} ({self.author_name})"
+        """What the admin's journal rows are titled with: the change in words, not codes."""
+        change = (
+            f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+            if self.from_status != self.to_status
+            else self.get_to_status_display()
+        )
+        return f"{change} ({self.author_name})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from tracker.domain import languages
-from tracker.domain.choices import Qualifier
+from tracker.domain.choices import Qualifier, Status
 from tracker.web import formatting
 
 register = template.Library()
@@ -52,6 +52,12 @@ def money(value, arg=""):
         else:
             qualifier = Qualifier(word)
     return formatting.format_money(value, currency, qualifier)
+
+
+@register.filter
+def iati_status(value):
+    """`initiative.status|iati_status`: the IATI ActivityStatus name of a status ("Implementation")."""
+    return Status(value).iati_label
 
 
 @register.filter

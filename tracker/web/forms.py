@@ -123,3 +123,23 @@ class AgendaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["initiatives"].queryset = choices
         self.fields["initiatives"].label_from_instance = lambda initiative: f"{initiative.title} ({initiative.code})"
+
+
+class AnyYesNo(forms.RadioSelect):
+    """Three radios for a yes/no filter, "Any" ticked when the filter is not given."""
+
+    def format_value(self, value):
+        return [""] if value in (None, "", "unknown") else [str(value).lower()]
+
+
+def filters_for_people(form):
+    """The initiative filters (the API's query parameters) as people use them on a page (#18): ticks instead of
+    Ctrl-click lists, Any/Yes/No instead of "Unknown" meaning any, and a date picker in plain words."""
+    for name in ("status", "health"):
+        form.fields[name].widget = forms.CheckboxSelectMultiple(choices=form.fields[name].choices)
+    form.fields["overdue"].widget = AnyYesNo(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+    since = form.fields["updated_since"]
+    since.label = _("Changed since")
+    since.widget = forms.DateInput(attrs={"type": "date"})
+    since.help_text = _("Only initiatives changed on or after this day.")
+    return form

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from tracker.data import exports
 from tracker.delivery import notifications
 from tracker.documents import formats
-from tracker.domain import events, meeting_file, milestones, permissions, text_search, trade, workflow
+from tracker.domain import events, formulas, meeting_file, milestones, permissions, text_search, trade, workflow
 from tracker.domain.choices import Flow, Health, Status
 from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.domain.inputs import whole_number
@@ -40,6 +40,7 @@ from tracker.models import (
 )
 from tracker.models.initiatives import has_overdue_milestone
 from tracker.web import charts, downloads
+from tracker.web.formatting import format_period
 from tracker.web.forms import (
     BriefingForm,
     BulkUpdateForm,
@@ -48,6 +49,7 @@ from tracker.web.forms import (
     MilestoneForm,
     MilestoneReasonForm,
     StatusUpdateForm,
+    filters_for_people,
 )
 
 PAGE_SIZE = 25
@@ -154,6 +156,7 @@ def _dashboard_figures(request):
 @login_required
 def initiative_list(request):
     filtered = InitiativeFilter(request.GET, queryset=_initiatives(), request=request)
+    filters_for_people(filtered.form)
     searching = bool(request.GET.get("q", "").strip())
     default = "relevance" if searching else "code"
     ordering = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else default
@@ -473,6 +476,7 @@ def indicator_detail(request, code):
         y_label=indicator.currency,
     )
     sources = {o.source for o in observations if o.source_id}
+    _formulas_in_words(indicator, observations)
     context = {
         "indicator": indicator,
         "observations": observations,
@@ -480,6 +484,41 @@ def indicator_detail(request, code):
         "sources": sorted(sources, key=str),
     }
     return render(request, "tracker/indicator_detail.html", context)
+
+
+def _formulas_in_words(indicator, observations):
+    """Set `formula_words` on each derived observation: "Balance = exports − imports", each series named by its
+    flow (or by its name if it is another pair's or commodity's), its period added where it is not the row's.
+    One query for every series the formulas name."""
+    derived = [o for o in observations if o.is_derived and o.formula]
+    codes = {r.indicator for o in derived for r in _references(o.formula)}
+    named = {i.code: i for i in TradeIndicator.objects.filter(code__in=codes)}
+    for observation in derived:
+
+        def name_of(reference, period=observation.period):
+            other = named.get(reference.indicator)
+            if other is None:
+                return reference.indicator
+            same_pair = (other.reporter_id, other.partner_id, other.commodity_id) == (
+                indicator.reporter_id,
+                indicator.partner_id,
+                indicator.commodity_id,
+            )
+            name = str(other.get_flow_display()).lower() if same_pair else other.name
+            return name if reference.period == period else f"{name} ({format_period(reference.period)})"
+
+        try:
+            words = formulas.in_words(observation.formula, name_of)
+        except formulas.FormulaError:
+            continue
+        observation.formula_words = f"{indicator.get_flow_display()} = {words}"
+
+
+def _references(formula):
+    try:
+        return formulas.references(formula)
+    except formulas.FormulaError:
+        return []
 
 
 @login_required
