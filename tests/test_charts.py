@@ -1,6 +1,7 @@
 """Server-rendered SVG charts (tracker.web.charts): valid, labelled, localised, honest about derived and rough
 values."""
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from tracker.web.charts import PALETTE, Point, Series, bar_chart, data_table_rows, line_chart
+from tracker.web.charts import PALETTE, Point, Series, Target, _text_width, bar_chart, data_table_rows, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -287,9 +288,50 @@ def test_the_chart_include_shows_the_chart_and_its_table():
     assert html.count("<tr>") == 1 + 5
 
 
-def test_bars_carry_their_figures_only_when_all_of_them_fit():
+def test_bars_carry_all_their_figures_when_they_fit():
     _svg, root = draw(bar_chart, series=[imports()])
     assert texts(with_class(root, "value-label")) == ["300M", "320M", "402M", f"≈{NBSP}378M", "350M"]
-    _svg, root = draw(bar_chart, series=[exports(), imports(), balance(), exports()])
-    assert not with_class(root, "value-label")
-    assert texts(with_class(root, "qualifier")) == ["≈"]
+
+
+def _flows_over(periods):
+    """Four flows over `periods` years, the values growing, so labels are as wide as they get."""
+    years = [str(2000 + n) for n in range(periods)]
+    return [
+        Series(name, tuple(Point(year, Decimal(100_000_000 * (k + 1) + 7_654_321 * n)) for n, year in enumerate(years)))
+        for k, name in enumerate(("Turnover", "Exports", "Imports", "Balance"))
+    ]
+
+
+@pytest.mark.parametrize("periods", [3, 10, 30])
+def test_figures_on_bars_are_thinned_never_dropped_and_never_overlap(periods):
+    """Before #18 a chart of 4 flows lost every figure once they did not all fit (from three years on)."""
+    _svg, root = draw(bar_chart, series=_flows_over(periods))
+
+    labels = with_class(root, "value-label")
+    spans = sorted(
+        (float(e.get("x")) - _text_width(text, 11) / 2, float(e.get("x")) + _text_width(text, 11) / 2)
+        for e, text in zip(labels, texts(labels), strict=True)
+    )
+    assert all(left >= right_before for (_, right_before), (left, _) in itertools.pairwise(spans))
+    groups = [g for g in root.iter() if g.get("class") == "series"]
+    assert len(groups) == 4 and all(with_class(group, "value-label") for group in groups), "a series lost its figures"
+    last = str(2000 + periods - 1)
+    centres = {
+        round(float(bar.get("x")) - 1 + (float(bar.get("width")) + 2) / 2, 1)
+        for bar in with_class(root, "bar")
+        if bar.get("data-period") == last
+    }
+    assert any(round(float(label.get("x")), 1) in centres for label in labels), "the latest year has no figure"
+
+
+def test_a_target_is_drawn_with_its_period_on_the_axis_and_the_progress_toward_it():
+    """Before #18 a linked indicator's target was only a sentence under the chart."""
+    target = Target(Decimal("500000000"), "2025")
+
+    svg, root = draw(series=[exports()], target=target)
+
+    line = [e for e in root.iter() if e.get("class") == "target"]
+    assert len(line) == 1 and with_class(root, "target-label")
+    assert texts(with_class(root, "x-label"))[-1] == "2025"  # the target's year on the axis, after the data
+    assert "Target: USD 500 million in 2025. The latest value (2023) is 72% of it." in str(svg)
+    assert texts(with_class(root, "tick-label"))[-1] == "500M"  # the axis reaches the target

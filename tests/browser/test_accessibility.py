@@ -113,5 +113,10 @@ def test_the_admins_pages_have_no_serious_violations(seeded, page):
     for path in pages:
         page.goto(path)
         found += serious_violations(page)
+    page.goto(pages[1])
+    page.locator("#id_code").fill("")  # the change page with its errors shown
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    found += serious_violations(page)
 
     assert not found, "axe found:\n" + "\n".join(found)

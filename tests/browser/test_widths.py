@@ -26,8 +26,9 @@ SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "widths"
 
 # The width of the document beyond the window, and the cells whose longest word is wider than the cell (broken
 # inside a word or overflowing). Words are measured in the cell's own font with a canvas.
-MEASURE = """() => {
+MEASURE = """(deep) => {
   const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  if (!deep) return {overflow, broken: [], scrollers: []};
   const canvas = document.createElement('canvas').getContext('2d');
   const broken = [];
   for (const cell of document.querySelectorAll('main td, main th, main button, main .badge, main dd')) {
@@ -76,23 +77,23 @@ def _pages():
     ]
 
 
-def _screenshot(page, path):
+def _screenshot(page, path, full_page=True):
     try:
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
     except PlaywrightError:  # a page too tall for one picture (a thousand milestones): its first screen
-        page.screenshot(path=path)
+        page.screenshot(path=path, timeout=30_000)
 
 
-def _check(page, paths, widths, label):
+def _check(page, paths, widths, label, timeout=5_000, deep=True):
     SHOTS.mkdir(parents=True, exist_ok=True)
     found = []
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         for path in paths:
-            page.goto(path)
-            result = page.evaluate(MEASURE)
+            page.goto(path, timeout=timeout)
+            result = page.evaluate(MEASURE, deep)
             name = re.sub(r"[^\w-]+", "_", path.strip("/")) or "home"
-            _screenshot(page, SHOTS / f"{label}-{width}-{name}.png")
+            _screenshot(page, SHOTS / f"{label}-{width}-{name}.png", full_page=deep)
             if result["overflow"] > 0:
                 found.append(f"{width}px {path}: {result['overflow']}px wider than the window")
             found += [f"{width}px {path}: word broken in {cell}" for cell in result["broken"]]
@@ -118,7 +119,7 @@ def test_long_names_and_many_milestones_hold_the_layout(coordinator_page):
     Initiative.objects.filter(pk=initiative.pk).update(title_en=long_word, summary_en="")
     Milestone.objects.bulk_create(
         Milestone(initiative=initiative, title=f"{long_word[:120]} {n}", due_date=datetime.date(2030, 1, 1 + n % 28))
-        for n in range(60)
+        for n in range(1000)
     )
 
     found = _check(
@@ -126,6 +127,8 @@ def test_long_names_and_many_milestones_hold_the_layout(coordinator_page):
         [reverse("initiative-detail", args=[initiative.code]), reverse("initiative-list")],
         (360, 1366),
         "long",
+        timeout=60_000,  # 1,000 milestones with their owner's forms: about 3 MB of HTML (#19 looks at the cost)
+        deep=False,  # the page's width only: measuring 5,000 cells' words took a minute
     )
 
     overflow = [line for line in found if "broken" not in line]

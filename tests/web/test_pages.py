@@ -172,6 +172,26 @@ def test_a_stale_form_is_refused_and_shows_what_changed(client):
     assert initiative.status == Status.ON_HOLD and not initiative.journal.filter(note="mine").exists()
 
 
+def test_a_refused_stale_update_keeps_what_was_typed_beside_what_is_saved_now(client):
+    """Before #18 the refusal threw away the note and the reason the user had typed."""
+    users = make_world(1)
+    client.force_login(users["owner"])
+    seen = Initiative.objects.get(code="item-0").version
+    workflow.transition(Initiative.objects.get(code="item-0"), Status.ON_HOLD, by=users["admin"], note="paused")
+
+    response = post_status(
+        client, "item-0", to="agreed", health="at_risk", health_reason="Supplier late", note="Long note", version=seen
+    )
+
+    form = response.context["status_form"]
+    assert response.status_code == 409
+    assert form.initial["note"] == "Long note" and form.initial["health_reason"] == "Supplier late"
+    assert form.initial["version"] == Initiative.objects.get(code="item-0").version  # submitting again applies it
+    assert ("Status", "Agreed", "On hold") in [tuple(map(str, row)) for row in response.context["yours_and_now"]]
+    page = response.content.decode()
+    assert "Long note</textarea>" in page and "You entered" in page and "Saved now" in page
+
+
 def test_at_risk_without_a_reason_is_refused_naming_the_field(client):
     users = make_world(1)
     client.force_login(users["owner"])
@@ -322,9 +342,9 @@ def test_the_dashboard_counts_initiatives_by_status_health_and_area_and_shows_th
 
     context = client.get(reverse("dashboard")).context
 
-    by_status = {status.value: count for status, count in context["by_status"]}
+    by_status = {status.value: count for status, count, _share in context["by_status"]}
     assert by_status == {**{status.value: 0 for status in Status}, "proposed": 3, "under_study": 1}
-    by_health = {health.value: count for health, count in context["by_health"]}
+    by_health = {health.value: count for health, count, _share in context["by_health"]}
     assert by_health["at_risk"] == 1 and sum(by_health.values()) == 4
     assert [(area.code, count) for area, count in context["by_area"]] == [("agri", 3), ("industry", 1)]
     assert context["partner"] == busy
@@ -343,7 +363,7 @@ def test_the_dashboard_counts_once_and_shows_a_change_on_the_next_visit(client):
     workflow.transition(Initiative.objects.get(code="item-0"), Status.AGREED, by=users["owner"], note="agreed")
     assert count_queries(client, reverse("dashboard")) == EXPECTED["dashboard"]
     context = client.get(reverse("dashboard")).context
-    by_status = {status.value: count for status, count in context["by_status"]}
+    by_status = {status.value: count for status, count, _share in context["by_status"]}
     assert (by_status["under_study"], by_status["agreed"]) == (2, 1)
     assert context["recent"][0].note == "agreed"
     # The chart is drawn in the view, in the visitor's language: it is kept once per language.

@@ -20,9 +20,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.domain.choices import Qualifier
-from tracker.web.formatting import compact_unit, format_compact, format_money, format_period
+from tracker.web.formatting import compact_unit, format_compact, format_money, format_percent, format_period
 
-__all__ = ["PALETTE", "Point", "Series", "TableRow", "bar_chart", "data_table_rows", "line_chart"]
+__all__ = [
+    "PALETTE",
+    "Point",
+    "Series",
+    "TableRow",
+    "Target",
+    "bar_chart",
+    "data_table_rows",
+    "line_chart",
+    "target_progress",
+]
 
 # Each at least 4.5:1 against white (so also fine for the qualifier symbols drawn in them), and told apart by
 # marker shape, dash pattern and fill pattern as well (tests/test_charts.py checks the contrast).
@@ -153,9 +163,37 @@ def data_table_rows(series):
     return rows
 
 
-def line_chart(series, *, title, description, y_label, width=640, height=300):
-    """A line per series over its periods, with a marker at each value. Returns a SafeString <svg>."""
-    return _Chart("line", series, title, description, y_label, width, height).render()
+@dataclass(frozen=True)
+class Target:
+    """Where a linked indicator should get to: a value by a period ("USD 150 million in 2025")."""
+
+    value: Decimal
+    period: str
+    currency: str = "USD"
+
+
+def target_progress(series, target):
+    """ "Target: USD 150 million in 2025. The latest value (2022) is 61% of it." in the active language, for the
+    first of `series`."""
+    text = _("Target: %(value)s in %(period)s.") % {
+        "value": format_money(target.value, target.currency),
+        "period": format_period(target.period),
+    }
+    points = [p for s in _series(series)[:1] for p in s.points if p.value is not None]
+    if not points or not target.value:
+        return text
+    latest = max(points, key=lambda p: _period_key(p.period))
+    share = 100 * Decimal(latest.value) / Decimal(target.value)
+    return f"{text} " + _("The latest value (%(period)s) is %(percent)s of it.") % {
+        "period": format_period(latest.period),
+        "percent": format_percent(share, 0),
+    }
+
+
+def line_chart(series, *, title, description, y_label, width=640, height=300, target=None):
+    """A line per series over its periods, with a marker at each value; with `target`, a dashed target line, the
+    target's period on the axis and the progress of the latest value toward it. Returns a SafeString <svg>."""
+    return _Chart("line", series, title, description, y_label, width, height, target).render()
 
 
 def bar_chart(series, *, title, description, y_label, width=640, height=300):
@@ -197,8 +235,9 @@ def _marker_path(shape, x, y, r=_MARKER_RADIUS):
 class _Chart:
     """Lays out and draws one chart; `kind` is "line" or "bar"."""
 
-    def __init__(self, kind, series, title, description, y_label, width, height):
+    def __init__(self, kind, series, title, description, y_label, width, height, target=None):
         self.kind = kind
+        self.target = target
         self.series = [s for s in _series(series) if any(p.value is not None for p in s.points)]
         self.title = str(title)
         self.description = str(description)
@@ -208,6 +247,8 @@ class _Chart:
         self.id = f"chart-{uuid.uuid4().hex[:12]}"
         # A period given with no value keeps its place on the axis, so the line breaks there instead of bridging it.
         self.periods = sorted({p.period for s in self.series for p in s.points}, key=_period_key)
+        if target is not None and self.periods and target.period not in self.periods:
+            self.periods = sorted([*self.periods, target.period], key=_period_key)
         self.qualifiers = [
             q
             for q in Qualifier
@@ -244,7 +285,7 @@ class _Chart:
             )
         else:
             self._layout()
-            body = _join([self._defs(), self._y_axis(), self._x_axis(), self._marks(), self._legend()])
+            body = _join([self._defs(), self._y_axis(), self._x_axis(), self._target(), self._marks(), self._legend()])
         return _join([head, body, mark_safe("</svg>")])
 
     def _desc(self):
@@ -274,6 +315,8 @@ class _Chart:
                 _("Derived values, computed from other figures, are drawn as %(drawn)s: %(points)s.")
                 % {"drawn": drawn, "points": ", ".join(derived)}
             )
+        if self.target is not None:
+            parts.append(self.progress())
         if self.qualifiers:
             parts.append(
                 _("Values that are not exact are marked: %(marks)s.")
@@ -285,6 +328,8 @@ class _Chart:
 
     def _layout(self):
         values = [p.value for s in self.series for p in s.points if p.value is not None]
+        if self.target is not None:
+            values.append(Decimal(self.target.value))
         self.ticks, step = _nice_ticks(min(min(values), Decimal(0)), max(max(values), Decimal(0)))
         unit = compact_unit(max(abs(self.ticks[0]), abs(self.ticks[-1])))
         places = max(0, -(step / unit).normalize().as_tuple().exponent)
@@ -301,13 +346,30 @@ class _Chart:
         self.plot_width = self.width - self.left - self.right
         self.band = self.plot_width / len(self.periods)
         self.index = {period: i for i, period in enumerate(self.periods)}
-        bar_width = self.band * 0.8 / len(self.series)
-        self.bar_labels = self.kind == "bar" and all(
-            _text_width(_bar_label(p), 11) <= bar_width - 4
-            for s in self.series
-            for p in s.points
-            if p.value is not None
-        )
+        self.labelled = self._labelled_bars() if self.kind == "bar" else set()
+
+    def _labelled_bars(self):
+        """{(series index, period)} of the bars that carry their figure: all when every label fits over its bar;
+        otherwise thinned so that none overlaps, never none (#18). A labelled band carries as many series' labels
+        as fit side by side (else one, taking turns), every `stride` bands counted back from the latest."""
+        count = len(self.series)
+        widths = [_text_width(_bar_label(p), 11) for s in self.series for p in s.points if p.value is not None]
+        if not widths:
+            return set()
+        widest = max(widths)
+        if widest <= self.band * 0.8 / count - 4:
+            return {(i, p.period) for i, s in enumerate(self.series) for p in s.points}
+        together = count if count * (widest + 4) <= self.band * 0.8 else 1
+        stride = max(1, math.ceil((together * (widest + 4) + 4) / self.band))
+        labelled = set()
+        last = len(self.periods) - 1
+        for position, period in enumerate(self.periods):
+            if (last - position) % stride:
+                continue
+            turn = (last - position) // stride
+            chosen = range(count) if together == count else [turn % count]
+            labelled |= {(i, period) for i in chosen}
+        return labelled
 
     def y(self, value):
         low, high = float(self.ticks[0]), float(self.ticks[-1])
@@ -418,6 +480,39 @@ class _Chart:
             text += " (" + _("derived") + ")"
         return text
 
+    # -- the target ------------------------------------------------------------------------------------------------
+
+    def progress(self):
+        return target_progress(self.series, self.target)
+
+    def _target(self):
+        if self.target is None or self.target.period not in self.index:
+            return ""
+        y, x = self.y(self.target.value), self.x(self.target.period)
+        label = _("Target: %(value)s") % {"value": format_compact(self.target.value)}
+        anchor = "end" if x > self.left + self.plot_width / 2 else "start"
+        return format_html(
+            '<g class="target">'
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>'
+            '<path class="target-marker" d="M {} {} l 7 -7 l 7 7 l -7 7 z" fill="#fff" stroke="{}" stroke-width="2">'
+            "<title>{}</title></path>"
+            '<text class="target-label" x="{}" y="{}" text-anchor="{}" fill="{}">{}</text></g>',
+            _n(self.left),
+            _n(self.left + self.plot_width),
+            _n(y),
+            _n(y),
+            _TEXT,
+            _n(x - 7),
+            _n(y),
+            _TEXT,
+            self.progress(),
+            _n(x + (-10 if anchor == "end" else 10)),
+            _n(y - 8),
+            anchor,
+            _TEXT,
+            label,
+        )
+
     def _marks(self):
         if self.kind == "line":
             groups = [self._line(i, s) for i, s in enumerate(self.series)]
@@ -512,20 +607,21 @@ class _Chart:
                     self._point_title(series, point),
                 )
             )
-            # Figures on the bars when every one fits; otherwise none (they are in the table beside the chart),
-            # but a qualifier symbol always shows.
+            # Figures on the bars, thinned where they would overlap (every figure is in the table beside the
+            # chart); a bar without its figure still shows its qualifier symbol.
             symbol = Qualifier(point.qualifier).symbol
-            label = _bar_label(point) if self.bar_labels else symbol
+            on_bar = (i, point.period) in self.labelled
+            label = _bar_label(point) if on_bar else symbol
             if label:
                 parts.append(
                     format_html(
                         '<text class="{}" x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{}"{}>{}</text>',
-                        "value-label" if self.bar_labels else "qualifier",
+                        "value-label" if on_bar else "qualifier",
                         _n(x + bar_width / 2),
                         _n(y + height + 12 if point.value < 0 else y - 4),
-                        11 if self.bar_labels else 13,
+                        11 if on_bar else 13,
                         _TEXT,
-                        mark_safe("" if self.bar_labels else ' font-weight="bold"'),
+                        mark_safe("" if on_bar else ' font-weight="bold"'),
                         label,
                     )
                 )

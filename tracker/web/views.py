@@ -64,6 +64,12 @@ ORDERINGS = {
 }
 
 
+def _with_shares(counts):
+    """[(choice, count, share)]: share in percent of the largest count, the length of the row's bar."""
+    largest = max((count for _choice, count in counts), default=0) or 1
+    return [(choice, count, round(100 * count / largest)) for choice, count in counts]
+
+
 def _initiatives():
     queryset = Initiative.objects.select_related("area", "partner_region", "owner")
     return queryset.annotate(has_overdue=has_overdue_milestone())
@@ -142,8 +148,8 @@ def _dashboard_figures(request):
     )
     recent = StatusUpdate.objects.select_related("initiative").order_by("-created_at", "-id")[:10]
     return {
-        "by_status": [(status, counts["status"].get(status, 0)) for status in Status],
-        "by_health": [(health, counts["health"].get(health, 0)) for health in Health],
+        "by_status": _with_shares([(status, counts["status"].get(status, 0)) for status in Status]),
+        "by_health": _with_shares([(health, counts["health"].get(health, 0)) for health in Health]),
         "by_area": sorted(
             ((areas[area_id], n) for area_id, n in counts["area_id"].items()), key=lambda item: (-item[1], item[0].code)
         ),
@@ -202,9 +208,17 @@ def _detail_context(request, initiative, **extra):
         by_indicator.setdefault(observation.indicator_id, []).append(observation)
     for link in links:
         series = [charts.Series.from_observations(link.indicator.name, by_indicator.get(link.indicator_id, []))]
+        target = None
+        if link.target_value is not None and link.target_period:
+            target = charts.Target(link.target_value, link.target_period, link.indicator.currency)
         link.chart = charts.line_chart(
-            series, title=link.indicator.name, description=link.rationale or link.indicator.name, y_label="USD"
+            series,
+            title=link.indicator.name,
+            description=link.rationale or link.indicator.name,
+            y_label="USD",
+            target=target,
         )
+        link.progress = charts.target_progress(series, target) if target else ""
         link.table = charts.data_table_rows(series)
     context = {
         "initiative": initiative,
@@ -282,16 +296,14 @@ def update_status(request, code):
     seen = _posted_version(request)
     if seen is not None and seen != initiative.version:
         # Checked before the choices: what the user picked may no longer be offered from the new status.
-        context = _detail_context(request, initiative, stale=_changes_since(initiative, seen))
+        context = _detail_context(request, initiative, **_stale(request, initiative, seen))
         return render(request, "tracker/initiative_detail.html", context, status=409)
     if form.is_valid():
         data = form.cleaned_data
         try:
             _apply_status_form(initiative, data, request.user)
         except StaleVersion:
-            context = _detail_context(
-                request, initiative, status_form=form, stale=_changes_since(initiative, data["version"])
-            )
+            context = _detail_context(request, initiative, **_stale(request, initiative, data["version"]))
             return render(request, "tracker/initiative_detail.html", context, status=409)
         except UnfinishedWork as unfinished:
             # The confirmation: what is still open, and the note that must say why it ends anyway.
@@ -306,6 +318,36 @@ def update_status(request, code):
     return render(
         request, "tracker/initiative_detail.html", _detail_context(request, initiative, status_form=form), status=400
     )
+
+
+def _stale(request, initiative, seen):
+    """What a refused stale update shows (#18): what others changed since `seen`, the user's entry beside what is
+    saved now, and the form as they filled it over the current version, so submitting again applies it."""
+    initiative.refresh_from_db()
+    posted = request.POST
+    allowed = {status.value for status in workflow.allowed_transitions(initiative, request.user)}
+    to = posted.get("to", "") if posted.get("to", "") in allowed else ""
+    kept = StatusUpdateForm(
+        initiative=initiative,
+        actor=request.user,
+        initial={
+            "to": to,
+            "health": posted.get("health") or initiative.health,
+            "health_reason": posted.get("health_reason", ""),
+            "note": posted.get("note", ""),
+            "version": initiative.version,
+        },
+    )
+    yours_and_now = [
+        (_("Status"), _label(Status, posted.get("to")) or _("no change"), initiative.get_status_display()),
+        (_("Health"), _label(Health, posted.get("health")), initiative.get_health_display()),
+        (_("Health reason"), posted.get("health_reason", "") or "—", initiative.health_reason or "—"),
+    ]
+    return {"stale": _changes_since(initiative, seen), "status_form": kept, "yours_and_now": yours_and_now}
+
+
+def _label(choices, value):
+    return choices(value).label if value in choices.values else ""
 
 
 def _posted_version(request):
