@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from tests import factories
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import serious_violations
 from tracker.models import Initiative, Meeting, Milestone, TradeIndicator
 
 pytestmark = pytest.mark.browser

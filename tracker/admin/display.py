@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 
+from tracker.domain.actors import name_of
 from tracker.domain.choices import Health, Qualifier, Status
 
 __all__ = ["EMPTY", "badge", "health_badge", "person", "qualified_value", "short_date", "status_badge"]
@@ -40,10 +41,8 @@ def qualified_value(value, qualifier, unit=""):
 
 
 def person(user):
-    """A user as people know them: the full name, else the username; "—" for nobody."""
-    if user is None:
-        return EMPTY
-    return user.get_full_name() or user.get_username()
+    """A user as people know them (tracker.domain.actors.name_of); "—" for nobody."""
+    return EMPTY if user is None else name_of(user)
 
 
 def short_date(value):

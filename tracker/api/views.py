@@ -6,7 +6,6 @@ import datetime
 
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -184,10 +183,7 @@ class MeetingViewSet(ReadOnlyViewSet):
         reason = formats.unavailable(extension)
         if reason:
             raise CannotMakeHere(reason)
-        rendered = formats.render(meeting_file.for_meeting(self.principal, meeting), extension)
-        response = HttpResponse(rendered.body, content_type=rendered.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
-        return response
+        return formats.render(meeting_file.for_meeting(self.principal, meeting), extension).response()
 
 
 def with_seen_initiatives(meetings, principal):

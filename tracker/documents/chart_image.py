@@ -9,8 +9,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tracker.documents import fonts
 from tracker.domain.choices import Flow
-from tracker.web.charts import PALETTE
-from tracker.web.formatting import compact_unit, format_compact
+from tracker.web.charts import PALETTE, axis_ticks
+from tracker.web.formatting import format_compact
 
 __all__ = ["yearly_bars"]
 
@@ -25,7 +25,8 @@ def yearly_bars(rows, title):
     if not flows:
         return None
     values = [by_flow[flow].value for _, by_flow in rows for flow in flows if by_flow[flow] is not None]
-    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
+    ticks, tick_labels, unit = axis_ticks(values)  # the pages' charts' round ticks
+    low, high = ticks[0], ticks[-1]
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font, small = ImageFont.truetype(fonts.regular(), 26), ImageFont.truetype(fonts.regular(), 20)
@@ -36,8 +37,7 @@ def yearly_bars(rows, title):
         span = (high - low) or Decimal(1)
         return plot_bottom - float((Decimal(value) - low) / span) * (plot_bottom - plot_top)
 
-    unit = compact_unit(max(abs(low), abs(high)) or 1)
-    _axis(draw, y_of, low, high, unit, small)
+    _axis(draw, y_of, ticks, tick_labels, small)
     group = (WIDTH - _MARGIN_LEFT - _MARGIN_RIGHT) / len(rows)
     bar = group * 0.8 / len(flows)
     label_every = max(1, round(len(rows) * len(flows) / 24))  # about two dozen labels fit; thin them evenly
@@ -59,12 +59,11 @@ def yearly_bars(rows, title):
     return buffer.getvalue()
 
 
-def _axis(draw, y_of, low, high, unit, font):
-    for step in range(5):
-        value = low + (high - low) * step / 4
+def _axis(draw, y_of, ticks, labels, font):
+    for value, label in zip(ticks, labels, strict=True):
         y = y_of(value)
         draw.line((_MARGIN_LEFT, y, WIDTH - _MARGIN_RIGHT, y), fill=_GRID, width=2)
-        draw.text((_MARGIN_LEFT - 12, y), format_compact(value, unit=unit), fill=_TEXT, font=font, anchor="rm")
+        draw.text((_MARGIN_LEFT - 12, y), label, fill=_TEXT, font=font, anchor="rm")
     draw.line((_MARGIN_LEFT, y_of(0), WIDTH - _MARGIN_RIGHT, y_of(0)), fill=_TEXT, width=2)
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from tracker.documents import fonts, meeting_file, pdf, word
@@ -16,6 +17,12 @@ class Rendered:
     body: bytes
     content_type: str
     file_name: str
+
+    def response(self):
+        """The file as a download, for the pages and the API alike."""
+        response = HttpResponse(self.body, content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.file_name}"'
+        return response
 
 
 def unavailable(extension):

@@ -14,7 +14,7 @@ __all__ = ["file_name", "outline"]
 
 
 def file_name(file, extension):
-    subject = f"meeting-{file.meeting.date.isoformat()}" if file.meeting else f"{file.since.isoformat()}"
+    subject = f"meeting-{file.meeting.date.isoformat()}" if file.meeting else file.since.isoformat()
     return f"meeting-file-{file.partner.code}-{subject}.{extension}"
 
 

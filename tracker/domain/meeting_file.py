@@ -25,7 +25,6 @@ class MeetingFile:
     since: datetime.date
     until: datetime.date | None  # deadlines due on or before this day; None: every open deadline
     meeting: Meeting | None = None
-    next_meeting: Meeting | None = None
     initiatives: list = field(default_factory=list)
     deadlines: dict = field(default_factory=dict)  # {initiative id: [open milestones by due date]}
     changes: list = field(default_factory=list)
@@ -52,16 +51,17 @@ def for_meeting(actor, meeting):
     the previous meeting with the partner (or the 30 days before this one), deadlines before the next meeting."""
     same_partner = Meeting.objects.filter(partner_region_id=meeting.partner_region_id).exclude(pk=meeting.pk)
     previous = same_partner.filter(date__lt=meeting.date).order_by("-date", "-id").first()
-    following = same_partner.filter(date__gt=meeting.date).order_by("date", "id").first()
+    since = previous.date if previous else meeting.date - datetime.timedelta(days=30)
+    if meeting.date >= timezone.localdate():
+        until = meeting.date  # a meeting still to come: what falls due before it
+    else:
+        following = same_partner.filter(date__gt=meeting.date).order_by("date", "id").first()
+        until = following.date if following else None
     agenda = meeting.initiatives.all()
     if not agenda.exists():
         agenda = Initiative.objects.filter(partner_region_id=meeting.partner_region_id)
-    since = previous.date if previous else meeting.date - datetime.timedelta(days=30)
-    until = following.date if following else None
-    if meeting.date >= timezone.localdate():
-        until = meeting.date  # a meeting still to come: what falls due before it
     file = _read(actor, meeting.partner_region, agenda, since=since, until=until)
-    file.meeting, file.next_meeting = meeting, following
+    file.meeting = meeting
     return file
 
 

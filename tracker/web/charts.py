@@ -28,6 +28,7 @@ __all__ = [
     "Series",
     "TableRow",
     "Target",
+    "axis_ticks",
     "bar_chart",
     "data_table_rows",
     "line_chart",
@@ -206,6 +207,16 @@ def _bar_label(point):
     return f"{symbol}\u00a0{format_compact(point.value)}" if symbol else format_compact(point.value)
 
 
+def axis_ticks(values):
+    """(ticks, their labels, the unit they are written in) for a value axis over `values` and zero: round ticks,
+    every label in one unit with as many decimals as the step needs ("0", "0.5B", "1.0B"). Also used by the
+    documents' chart image (tracker.documents.chart_image)."""
+    ticks, step = _nice_ticks(min([*values, Decimal(0)]), max([*values, Decimal(0)]))
+    unit = compact_unit(max(abs(ticks[0]), abs(ticks[-1])))
+    places = max(0, -(step / unit).normalize().as_tuple().exponent)
+    return ticks, [format_compact(t, unit=unit, decimal_pos=places) for t in ticks], unit
+
+
 def _nice_ticks(low, high, target=5):
     """Round tick values covering low..high (and zero): 0, 100, 200, 300, 400 million, not 0, 83.5, 167…"""
     if low == high:
@@ -330,10 +341,7 @@ class _Chart:
         values = [p.value for s in self.series for p in s.points if p.value is not None]
         if self.target is not None:
             values.append(Decimal(self.target.value))
-        self.ticks, step = _nice_ticks(min(min(values), Decimal(0)), max(max(values), Decimal(0)))
-        unit = compact_unit(max(abs(self.ticks[0]), abs(self.ticks[-1])))
-        places = max(0, -(step / unit).normalize().as_tuple().exponent)
-        self.tick_labels = [format_compact(t, unit=unit, decimal_pos=places) for t in self.ticks]
+        self.ticks, self.tick_labels, _unit = axis_ticks(values)
 
         self.legend_items = self._legend_items()
         self.legend_rows = self._place_legend()

@@ -1,6 +1,5 @@
 """The meeting file as a download from the pages: the briefing's (a partner and a date) and a meeting's."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,4 @@ def meeting_file_response(request, file, extension):
     if reason:
         context = {"title": _("The PDF cannot be made here"), "message": reason}
         return render(request, "refused.html", context, status=503)
-    rendered = formats.render(file, extension)
-    response = HttpResponse(rendered.body, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
-    return response
+    return formats.render(file, extension).response()

@@ -24,6 +24,7 @@ from tracker.data import exports
 from tracker.delivery import notifications
 from tracker.documents import formats
 from tracker.domain import events, formulas, meeting_file, milestones, permissions, text_search, trade, workflow
+from tracker.domain.actors import name_of
 from tracker.domain.choices import Flow, Health, Status
 from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed, UnfinishedWork
 from tracker.domain.inputs import whole_number
@@ -267,7 +268,7 @@ def _refusal(initiative):
         return _("“%(title)s” has no owner yet, so only an administrator can change it.") % {"title": initiative.title}
     return _("Only the owner of “%(title)s”, %(owner)s, or an administrator can change it.") % {
         "title": initiative.title,
-        "owner": owner.get_full_name() or owner.username,
+        "owner": name_of(owner),
     }
 
 
