@@ -77,6 +77,20 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# API requests without a session cookie (a partner system's key) skip what only pages use: sessions, the CSRF
+# cookie, the signed-in user and their language, messages, static files, simple-history's request and the login
+# lockout (config/handlers.py). Every header the API answers with is still written.
+PAGE_ONLY_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tracker.middleware.language.UserLanguageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -285,6 +299,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
 # The API's rate budgets (tracker.api.throttling) are counted beside it: in the same Redis, or in this process.
 API_THROTTLE_STORAGE = CACHES["default"].get("LOCATION", "memory://")
+# A verified API key is kept in the process this long (tracker/api/keyring.py), where the budgets are in Redis;
+# any change to a key is still seen by its next request. 0: every request looks its key up.
+API_KEY_KEEP_SECONDS = env_int("API_KEY_KEEP_SECONDS", 60, minimum=0)
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)

@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from tests import factories
+from tests.clients import PageClient
+from tracker.api import keyring
 from tracker.api.throttling import refill_budgets
 from tracker.domain.actors import SystemActor
 from tracker.domain.choices import RegionKind
@@ -26,10 +28,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache and the API's rate budgets outlive a test's rolled-back data: each test starts without what an
-    earlier one left there (the dashboard's figures, requests counted against a key)."""
+    """The cache, the API's rate budgets and its kept keys outlive a test's rolled-back data: each test starts
+    without what an earlier one left there (the dashboard's figures, requests counted against a key)."""
     cache.clear()
     refill_budgets()
+    keyring.forget()  # API keys kept by this process (with Redis budgets: tests/api/test_keyring.py)
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +45,13 @@ def _default_language_and_time_zone():
     yield
     translation.deactivate()
     timezone.deactivate()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client` (and so `admin_client`), serving each request through the middleware stack
+    production picks for it (tests/clients.py)."""
+    return PageClient()
 
 
 @pytest.fixture(autouse=True)

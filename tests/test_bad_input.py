@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import PROBLEM, key_client, user_client
+from tests.clients import ApiClient
 from tracker.domain.choices import Frequency, RegionKind, Visibility
 from tracker.models import (
     ApiKey,
@@ -574,7 +574,7 @@ def test_a_bad_api_key_is_a_401(every_endpoint, api_client, token):
 
 @pytest.fixture
 def api_client():
-    return APIClient()
+    return ApiClient()
 
 
 # --- the pages' forms -------------------------------------------------------------------------------------------

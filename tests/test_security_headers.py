@@ -1,4 +1,5 @@
-"""Every response carries the browser security headers: on the pages, the API, the admin and Swagger UI alike."""
+"""Every response carries the browser security headers: on the pages, the API (called from a signed-in browser
+or with a key, through the API's own middleware stack: config/handlers.py), the admin and Swagger UI alike."""
 
 import re
 
@@ -6,12 +7,16 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tracker.models import ApiKey
 
 PAGES = {
     "login page": ("/accounts/login/", None),
     "dashboard": ("/", "viewer"),
     "API (JSON)": ("/api/v1/regions/", "viewer"),
     "API (browsable)": ("/api/v1/regions/?format=api", "viewer"),
+    "API with a key (JSON)": ("/api/v1/regions/", "key"),
+    "API with a key (browsable)": ("/api/v1/regions/?format=api", "key"),
+    "API with a key (not found)": ("/api/v1/regions/XX-NONE/", "key"),
     "admin": ("/admin/", "admin"),
     "admin changelist": ("/admin/tracker/initiative/", "admin"),
     "Swagger UI": ("/api/docs/", None),
@@ -35,8 +40,12 @@ def fetch(client, db):
             client.force_login(factories.viewer())
         elif role == "admin":
             client.force_login(factories.superuser())
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
+        headers = {}
+        if role == "key":
+            _key, token = ApiKey.issue(name="headers")
+            headers["Authorization"] = f"Bearer {token}"
+        response = client.get(path, headers=headers)
+        assert response.status_code == (404 if "not found" in name else 200), (path, response.status_code)
         return response
 
     return get

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import CharField, Value
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests import factories
 from tests.admin.helpers import admin_url
+from tests.clients import ApiClient
 from tracker.admin.resources import ObservationResource
 from tracker.data.spreadsheets import BOM, guarded, guarded_sql
 from tracker.domain.choices import Frequency, Visibility
@@ -131,7 +131,7 @@ def test_the_admin_xlsx_export_guards_formulas(cyrillic, viewer, client):
 
 def test_the_api_csv_is_for_machines_without_a_byte_order_mark(cyrillic):
     _key, token = ApiKey.issue("partner")
-    client = APIClient()
+    client = ApiClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     body = _body(client.get("/api/v1/observations.csv?partner=RU-LIP"))

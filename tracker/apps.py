@@ -10,6 +10,7 @@ class TrackerConfig(AppConfig):
     def ready(self):
         # checks and signals register their checks and receivers when imported
         from tracker import signals  # noqa: F401
+        from tracker.api import keyring  # noqa: F401  (its receivers see every change to a key)
         from tracker.delivery import outbox
         from tracker.domain import events
         from tracker.ops import timestamp_loader

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.clients import ApiClient
 from tracker.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_a_superuser_creates_a_key_and_sees_its_secret_once(client, admin_user):
     secret = token.split("_", 2)[2]  # the secret may hold "_" itself (URL-safe base64)
     assert key.can_write and key.created_by == admin_user and secret not in key.digest
 
-    api = APIClient()
+    api = ApiClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get("/api/v1/regions/").status_code == 200
     again = client.get(f"/admin/tracker/apikey/{key.pk}/change/").content.decode()

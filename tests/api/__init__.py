@@ -3,21 +3,22 @@
 import threading
 
 from django.db import connection
-from rest_framework.test import APIClient
+
+from tests.clients import ApiClient
 
 PROBLEM = "application/problem+json"
 
 
 def key_client(token):
-    """An APIClient that sends `Authorization: Bearer <token>` with every request."""
-    client = APIClient()
+    """An ApiClient that sends `Authorization: Bearer <token>` with every request."""
+    client = ApiClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
 
 
 def user_client(user):
-    """An APIClient signed in as `user` (as a session would be, without the login round trip)."""
-    client = APIClient()
+    """An ApiClient signed in as `user` (as a session would be, without the login round trip)."""
+    client = ApiClient()
     client.force_authenticate(user)
     return client
 

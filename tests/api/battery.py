@@ -16,10 +16,10 @@ event, and the refusal of a read-only key that leaves nothing behind.
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import assert_problem, if_match, key_client, user_client
+from tests.clients import ApiClient
 from tracker.domain.choices import RegionKind, Visibility
 from tracker.models import ApiKey, Event
 
@@ -65,7 +65,7 @@ class World:
             return user_client(self.users[principal])
         if principal in self.tokens:
             return key_client(self.tokens[principal])
-        return APIClient()
+        return ApiClient()
 
 
 class Endpoint:

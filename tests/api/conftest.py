@@ -2,17 +2,17 @@
 API keys (read, write, write-but-restricted to one region) with clients that send them."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import key_client, user_client
+from tests.clients import ApiClient
 from tracker.domain.choices import Visibility
 
 
 @pytest.fixture
 def api_client():
     """An anonymous client; call `.credentials(...)` or `.force_authenticate(...)` to become someone."""
-    return APIClient()
+    return ApiClient()
 
 
 @pytest.fixture

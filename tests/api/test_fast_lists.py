@@ -1,16 +1,23 @@
-"""The initiatives list is rendered from values() rows (tracker.api.fast), not by the serializer. Each row must
-be exactly what the serializer gives for the same initiative, in every language and time zone, with and without
-optional relations; the browsable API still uses the serializer."""
+"""The initiatives list and detail are rendered from values() rows (tracker.api.fast), not by the serializer.
+Each must be exactly what the serializer gives for the same initiative, in every language and time zone, with
+and without optional relations; the browsable API still uses the serializer."""
 
 import datetime
+import json
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from tests import factories
 from tests.api import key_client
-from tracker.domain.choices import Status, Visibility
+from tracker.api.serializers import InitiativeSerializer, MilestoneSerializer, ObservationSerializer
+from tracker.domain.choices import Qualifier, Status, Visibility
+from tracker.models import Initiative, Milestone, Observation
 
 pytestmark = pytest.mark.django_db
 
@@ -55,16 +62,21 @@ def varied(owner, partner_region):
     return made
 
 
-def _serialized(client, code, language):
-    response = client.get(f"/api/v1/initiatives/{code}/", HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200
-    return response.json()
+def _serialized(key, code, language):
+    """What InitiativeSerializer gives for `key`, as the API's views call it (times in UTC) and render it."""
+    request = Request(APIRequestFactory().get(f"/api/v1/initiatives/{code}/"))
+    request.user = key
+    instance = Initiative.objects.select_related("area", "partner_region", "owner", "origin", "source").get(code=code)
+    with translation.override(language), timezone.override(datetime.UTC):
+        data = InitiativeSerializer(instance, context={"request": request}).data
+    return json.loads(JSONRenderer().render(data))
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("zone", ["Europe/Minsk", "UTC", "Europe/London"])
-def test_every_row_equals_the_serializer(varied, make_key, language, zone):
-    client = key_client(make_key("reader")[1])
+def test_every_row_and_detail_equals_the_serializer(varied, make_key, language, zone):
+    key, token = make_key("reader")
+    client = key_client(token)
     with override_settings(TIME_ZONE=zone), timezone.override(zone):
         listed = client.get("/api/v1/initiatives/?ordering=code", HTTP_ACCEPT_LANGUAGE=language)
         assert listed.status_code == 200
@@ -72,7 +84,25 @@ def test_every_row_equals_the_serializer(varied, make_key, language, zone):
         rows = listed.json()["results"]
         assert [row["code"] for row in rows] == ["bare", "full", "nameless-owner"]
         for row in rows:
-            assert row == _serialized(client, row["code"], language)
+            expected = _serialized(key, row["code"], language)
+            assert row == expected
+            detail = client.get(f"/api/v1/initiatives/{row['code']}/", HTTP_ACCEPT_LANGUAGE=language)
+            assert detail.status_code == 200
+            assert detail["Content-Type"] == "application/json"
+            assert detail["ETag"] == f'"{expected["version"]}"'
+            assert detail.json() == expected
+
+
+def test_detail_answers_not_modified_and_not_found_as_before(varied, make_key, internal_initiative):
+    client = key_client(make_key("reader")[1])
+    first = client.get("/api/v1/initiatives/full/")
+    again = client.get("/api/v1/initiatives/full/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"] and not again.content
+    assert client.get("/api/v1/initiatives/full/", HTTP_IF_NONE_MATCH='"999"').status_code == 200
+    for code in ("internal-one", "no-such-code"):  # hidden from a partner's key, or absent: the same 404
+        hidden = client.get(f"/api/v1/initiatives/{code}/")
+        assert hidden.status_code == 404
+        assert hidden["Content-Type"] == "application/problem+json"
 
 
 def test_names_follow_the_language(varied, make_key):
@@ -98,6 +128,139 @@ def test_filters_ordering_and_cursor_still_apply(varied, make_key, owner):
 
 
 def test_browsable_api_still_renders(varied, admin_client):
-    response = admin_client.get("/api/v1/initiatives/", HTTP_ACCEPT="text/html")
-    assert response.status_code == 200
-    assert b"full" in response.content
+    for url in ("/api/v1/initiatives/", "/api/v1/initiatives/full/"):
+        response = admin_client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert b"full" in response.content
+
+
+@pytest.fixture
+def milestones(varied, partner_region):
+    """Milestones that between them fill and leave empty every optional field, in both languages."""
+    full, bare = varied[0], varied[1]
+    named = factories.OrganisationFactory(name="Ministry of Industry", name_ru="Минпром", short_name="Minprom")
+    short_en_only = factories.OrganisationFactory(name="Lipetsk Tractor Plant", name_ru="", short_name="")
+    meeting = factories.MeetingFactory(partner_region=partner_region)
+    made = [
+        factories.MilestoneFactory(
+            initiative=full,
+            title="Sign the agreement",
+            title_ru="Подписать соглашение",
+            responsible_organisation=named,
+            responsible_person="A. Petrov",
+            meeting=meeting,
+            due_date=datetime.date(2020, 1, 1),  # open and long past: overdue
+        ),
+        factories.MilestoneFactory(initiative=full, title="", title_ru="Только по-русски", due_date=None),
+        factories.MilestoneFactory(
+            initiative=bare,
+            title="Delivered",
+            responsible_organisation=short_en_only,
+            state="done",
+            done_on=datetime.date(2024, 5, 1),
+            due_date=datetime.date(2024, 6, 1),
+        ),
+        factories.MilestoneFactory(initiative=bare, title="Dropped", state="dropped", kind="instruction"),
+    ]
+    return made
+
+
+def _milestone_serialized(key, milestone_id, language):
+    request = Request(APIRequestFactory().get("/api/v1/milestones/"))
+    request.user = key
+    instance = Milestone.objects.select_related("initiative", "responsible_organisation").get(pk=milestone_id)
+    with translation.override(language), timezone.override(datetime.UTC):
+        data = MilestoneSerializer(instance, context={"request": request}).data
+    return json.loads(JSONRenderer().render(data))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("zone", ["Europe/Minsk", "UTC"])
+def test_every_milestone_row_equals_the_serializer(milestones, make_key, language, zone):
+    key, token = make_key("reader")
+    with override_settings(TIME_ZONE=zone), timezone.override(zone):
+        listed = key_client(token).get("/api/v1/milestones/?ordering=due_date", HTTP_ACCEPT_LANGUAGE=language)
+        assert listed.status_code == 200
+        assert listed["Content-Type"] == "application/json"
+        rows = listed.json()["results"]
+        assert [row["id"] for row in rows] == [
+            m.pk for m in (milestones[0], milestones[2], milestones[3], milestones[1])
+        ]
+        for row in rows:
+            assert row == _milestone_serialized(key, row["id"], language)
+    assert rows[0]["overdue"] is True and rows[0]["responsible_organisation"]["name"]
+
+
+def test_milestone_filters_ordering_and_cursor_still_apply(milestones, make_key, internal_initiative):
+    factories.MilestoneFactory(initiative=internal_initiative, title="Hidden")  # never shown to a partner's key
+    client = key_client(make_key("reader")[1])
+    seen, url = [], "/api/v1/milestones/?ordering=-updated&page_size=1"
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert seen == [m.pk for m in reversed(milestones)]
+    assert [row["id"] for row in client.get("/api/v1/milestones/?overdue=true").json()["results"]] == [milestones[0].pk]
+    assert [row["id"] for row in client.get("/api/v1/milestones/?state=done").json()["results"]] == [milestones[2].pk]
+
+
+@pytest.fixture
+def figures(partner_region):
+    """Figures of one series that between them use every qualifier, sign and size, with and without a source."""
+    indicator = factories.TradeIndicatorFactory(code="by-lip-turnover", partner=partner_region)
+    source = factories.SourceFactory(key="belstat")
+    values = ["1234.5", "-0.01", "0", "999999999999.99", "1000000", "7.10", "-250000000.00"]
+    made = []
+    for number, value in enumerate(values):
+        made.append(
+            factories.ObservationFactory(
+                indicator=indicator,
+                period=str(2015 + number),
+                value=Decimal(value),
+                qualifier=list(Qualifier)[number % len(Qualifier)],
+                source=source if number % 2 else None,
+                note="per the 2023 report" if number == 3 else "",
+            )
+        )
+    return indicator, made
+
+
+def _observation_serialized(observation):
+    with timezone.override(datetime.UTC):
+        data = ObservationSerializer(Observation.objects.select_related("source").get(pk=observation.pk)).data
+    return json.loads(JSONRenderer().render(data))
+
+
+@pytest.mark.parametrize("zone", ["Europe/Minsk", "UTC"])
+def test_every_observation_row_equals_the_serializer(figures, make_key, zone):
+    indicator, made = figures
+    client = key_client(make_key("reader")[1])
+    with override_settings(TIME_ZONE=zone), timezone.override(zone):
+        listed = client.get(f"/api/v1/indicators/{indicator.code}/observations/")
+    assert listed.status_code == 200
+    assert listed["Content-Type"] == "application/json"
+    rows = listed.json()["results"]
+    assert rows == [_observation_serialized(observation) for observation in made]
+    assert [row["value"] for row in rows][:3] == ["1234.50", "-0.01", "0.00"]
+
+
+def test_observation_filters_ordering_cursor_and_refusals_still_apply(figures, make_key, other_region):
+    indicator, made = figures
+    client = key_client(make_key("reader")[1])
+    seen, url = [], f"/api/v1/indicators/{indicator.code}/observations/?ordering=-period&page_size=3"
+    while url:
+        page = client.get(url).json()
+        seen += [row["period"] for row in page["results"]]
+        url = page["next"]
+    assert seen == [observation.period for observation in reversed(made)]
+    ranged = client.get(
+        f"/api/v1/indicators/{indicator.code}/observations/?period_from=2017-01-01&period_to=2018-12-31"
+    )
+    assert [row["period"] for row in ranged.json()["results"]] == ["2017", "2018"]
+    assert client.get(f"/api/v1/indicators/{indicator.code}/observations/?page_size=0").status_code == 400
+    assert client.get("/api/v1/indicators/no-such-series/observations/").status_code == 404
+    elsewhere = factories.TradeIndicatorFactory(code="by-elsewhere", partner=other_region)
+    factories.ObservationFactory(indicator=elsewhere, period="2020")
+    regional = key_client(make_key("lipetsk", region=indicator.partner)[1])
+    assert regional.get(f"/api/v1/indicators/{elsewhere.code}/observations/").status_code == 404  # hidden: as absent
+    assert regional.get(f"/api/v1/indicators/{indicator.code}/observations/").status_code == 200

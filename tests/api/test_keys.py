@@ -5,16 +5,16 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from tests import factories
+from tests.clients import ApiClient
 from tracker.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 
 
 def _get(token, url="/api/v1/regions/"):
-    client = APIClient()
+    client = ApiClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client.get(url)
 

@@ -2,10 +2,10 @@
 them; the secret is shown once."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api import assert_problem, key_client, user_client
+from tests.clients import ApiClient
 from tracker.models import ApiKey, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_people_use_the_admin_not_this_endpoint(admin_user, receiver):
 
 
 def test_anonymous_requests_are_not_authenticated():
-    assert_problem(APIClient().get(URL), 401)
+    assert_problem(ApiClient().get(URL), 401)
 
 
 def test_a_private_address_is_refused_when_not_allowed(writer, settings):

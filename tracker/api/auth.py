@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from tracker.models import ApiKey
+from tracker.api import keyring
 
 
 class BearerKeyAuthentication(authentication.BaseAuthentication):
@@ -20,7 +20,7 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
             return None
         token = token.strip()
         # No key holds NUL (and PostgreSQL refuses to compare text holding it): an invalid key, without a query.
-        key = ApiKey.authenticate(token) if token and len(token) < 200 and "\x00" not in token else None
+        key = keyring.verified(token) if token and len(token) < 200 and "\x00" not in token else None
         if key is None:
             # One answer for an unknown key, a wrong secret, a disabled or an expired key.
             raise exceptions.AuthenticationFailed(_("Invalid API key."))

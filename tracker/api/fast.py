@@ -1,10 +1,14 @@
 """Hot lists rendered straight from `values()` rows with orjson: no model instances, no serializer fields.
 
-GET /api/v1/initiatives/ is what partner systems poll; building 50 model instances and running DRF's field
-machinery on them cost more than the query itself (see bench/RESULTS.md, "Gains"). The rows here must equal the
+GET /api/v1/initiatives/ (and each initiative), /milestones/ and an indicator's observations are what partner
+systems poll; building 50 model instances and running DRF's field machinery on them cost more than the query
+itself (see bench/RESULTS.md, "Gains"). The rows here must equal the
 serializer's output exactly: tests/api/test_fast_lists.py compares them row for row, so the serializer stays the
 single definition of the representation and this module only a faster way to produce it.
 """
+
+from decimal import Decimal
+from typing import NamedTuple
 
 import orjson
 from django.http import HttpResponse
@@ -13,10 +17,19 @@ from django.utils import timezone
 
 from tracker.domain import languages, permissions
 from tracker.domain.actors import is_api_key
-from tracker.domain.choices import Status
-from tracker.models import Initiative
+from tracker.domain.choices import MilestoneState, Qualifier, Status
+from tracker.models import Initiative, Milestone
 
-__all__ = ["INITIATIVE_FIELDS", "initiative_rows", "json_response"]
+__all__ = [
+    "INITIATIVE_FIELDS",
+    "MILESTONE_FIELDS",
+    "OBSERVATION_FIELDS",
+    "Version",
+    "initiative_rows",
+    "json_response",
+    "milestone_rows",
+    "observation_rows",
+]
 
 INITIATIVE_FIELDS = (
     "id",
@@ -51,7 +64,48 @@ INITIATIVE_FIELDS = (
     "updated_at",
 )
 
+
+MILESTONE_FIELDS = (
+    "id",
+    "initiative__code",
+    "kind",
+    *languages.columns("title"),
+    "responsible_organisation_id",
+    *languages.columns("responsible_organisation__short_name"),
+    *languages.columns("responsible_organisation__name"),
+    "responsible_person",
+    "meeting_id",
+    "due_date",
+    "state",
+    "done_on",
+    "version",
+    "updated_at",
+)
+
+OBSERVATION_FIELDS = (
+    "id",  # not shown: the cursor's last key (period_start, id)
+    "period",
+    "period_start",
+    "value",
+    "qualifier",
+    "is_derived",
+    "formula",
+    "note",
+    "source__key",
+    "version",
+    "updated_at",
+)
+
+
+class Version(NamedTuple):
+    """A row's version where tracker.api.concurrency asks for an instance's (its ETag, If-None-Match)."""
+
+    version: int
+
+
 _IATI = {status.value: status.iati_code for status in Status}
+_SYMBOLS = {qualifier.value: qualifier.symbol for qualifier in Qualifier}
+_CENTS = Decimal("0.01")
 _MARK = "__code__"
 
 
@@ -94,6 +148,54 @@ def initiative_rows(rows, request):
     ]
 
 
+def milestone_rows(rows):
+    """The MilestoneSerializer representation of each `values(*MILESTONE_FIELDS)` row."""
+    order = languages.reading_order()
+    translated = languages.translated_fields(Milestone)
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    return [
+        {
+            "id": row["id"],
+            "initiative": row["initiative__code"],
+            "kind": row["kind"],
+            "title": languages.pick(row, "title", order),
+            "translations": {field: _every_language(row, field) for field in translated},
+            "responsible_organisation": _organisation(row, "responsible_organisation", order),
+            "responsible_person": row["responsible_person"],
+            "meeting": row["meeting_id"],
+            "due_date": row["due_date"],
+            "state": row["state"],
+            "done_on": row["done_on"],
+            "overdue": row["state"] == MilestoneState.OPEN and row["due_date"] is not None and row["due_date"] < today,
+            "version": row["version"],
+            "updated_at": row["updated_at"].astimezone(zone),
+        }
+        for row in rows
+    ]
+
+
+def observation_rows(rows):
+    """The ObservationSerializer representation of each `values(*OBSERVATION_FIELDS)` row."""
+    zone = timezone.get_current_timezone()
+    return [
+        {
+            "period": row["period"],
+            "period_start": row["period_start"],
+            "value": _money(row["value"]),
+            "qualifier": row["qualifier"],
+            "qualifier_symbol": _SYMBOLS[row["qualifier"]],
+            "is_derived": row["is_derived"],
+            "formula": row["formula"],
+            "note": row["note"],
+            "source": row["source__key"],
+            "version": row["version"],
+            "updated_at": row["updated_at"].astimezone(zone),
+        }
+        for row in rows
+    ]
+
+
 def json_response(data, status=200):
     """`data` as JSON. orjson writes datetimes as DRF does (ISO 8601 in their own zone, UTC as Z) but in C."""
     return HttpResponse(orjson.dumps(data, option=orjson.OPT_UTC_Z), status=status, content_type="application/json")
@@ -105,6 +207,25 @@ def _every_language(row, field):
 
 def _brief(row, prefix, order):
     return {"code": row[f"{prefix}__code"], "name": languages.pick(row, f"{prefix}__name", order)}
+
+
+def _organisation(row, prefix, order):
+    """{id, name} as BriefId writes an organisation: its name as Organisation.__str__ reads it."""
+    if row[f"{prefix}_id"] is None:
+        return None
+    own = order[0]
+    name = (
+        row[languages.column(f"{prefix}__short_name", own)]
+        or row[languages.column(f"{prefix}__name", own)]
+        or languages.pick(row, f"{prefix}__short_name", order)
+        or languages.pick(row, f"{prefix}__name", order)
+    )
+    return {"id": row[f"{prefix}_id"], "name": name}
+
+
+def _money(value):
+    """A figure as DRF's DecimalField writes it (two decimals, a string, never an exponent); None stays None."""
+    return None if value is None else f"{value.quantize(_CENTS):f}"
 
 
 def _owner(row, key):

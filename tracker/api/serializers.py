@@ -5,6 +5,7 @@ no row can have (`CodeField`, `IdField`: a NUL character, a number beyond any id
 before the database is asked (PostgreSQL refuses NUL in text with an error of its own).
 """
 
+import copy
 import re
 from collections.abc import Mapping
 
@@ -25,6 +26,24 @@ from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Health, Qualifier, Status
 
 User = get_user_model()
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer with its fields worked out from the model once per class, not on every use.
+
+    DRF builds a model serializer's fields on each instance, from the model's metadata: 0.3–0.9 ms of every API
+    request, more than most queries (bench/RESULTS.md, "Gains"). They depend on the class alone (its Meta and
+    declared fields), so the first build is kept and each use gets a deep copy, as DRF itself hands out the
+    declared fields; a subclass keeps its own.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
 
 
 class StrictFields:
@@ -182,12 +201,12 @@ class CanonicalDateField(serializers.DateField):
 _CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 
 
-class VersionedSerializer(StrictFields, serializers.ModelSerializer):
+class VersionedSerializer(StrictFields, ModelSerializer):
     """Reads and checks the shape of a body; creating and changing the record is tracker.domain.initiatives' (which
     checks permission, validates, and saves through `save_versioned`, so a stale write is refused)."""
 
     serializer_related_field = IdField
-    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, DateField: CanonicalDateField}
+    serializer_field_mapping = {**ModelSerializer.serializer_field_mapping, DateField: CanonicalDateField}
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("expected_version")
@@ -229,7 +248,7 @@ class VersionedSerializer(StrictFields, serializers.ModelSerializer):
         return translation.override(api_languages.body_language(self.context["request"]))
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     """A country or a region of one, by its ISO 3166 code."""
 
     translations = TranslationsField(read_only=True)
@@ -240,7 +259,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_ru", "translations", "kind", "parent", "version", "updated_at"]
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     """An area of cooperation (industry, transport, agribusiness…)."""
 
     translations = TranslationsField(read_only=True)
@@ -250,7 +269,7 @@ class AreaSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_ru", "translations", "version", "updated_at"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     """A ministry, enterprise or other organisation taking part in initiatives."""
 
     translations = TranslationsField(read_only=True)
@@ -261,7 +280,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_ru", "short_name", "translations", "kind", "region", "version", "updated_at"]
 
 
-class SourceRefSerializer(serializers.ModelSerializer):
+class SourceRefSerializer(ModelSerializer):
     """The document a fact comes from."""
 
     class Meta:
@@ -269,7 +288,7 @@ class SourceRefSerializer(serializers.ModelSerializer):
         fields = ["key", "publisher", "title", "url", "published_on"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     """A meeting where initiatives were agreed, with the initiatives it produced that the reader may see."""
 
     translations = TranslationsField(read_only=True)
@@ -383,7 +402,7 @@ class AuthorField(serializers.Field):
         return permissions.name_shown_to(principal, recorded=recorded, user=record.author, api_key_id=record.api_key_id)
 
 
-class StatusUpdateSerializer(serializers.ModelSerializer):
+class StatusUpdateSerializer(ModelSerializer):
     """One entry of an initiative's journal: a status or health change, who made it and why."""
 
     initiative = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -484,7 +503,7 @@ class IndicatorLinkSerializer(InitiativePartSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ModelSerializer):
     """A trade series: reporter, partner, flow, commodity and frequency."""
 
     translations = TranslationsField(read_only=True)
@@ -509,7 +528,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class ObservationSerializer(serializers.ModelSerializer):
+class ObservationSerializer(ModelSerializer):
     """One figure of a trade series for one period."""
 
     source = serializers.SlugRelatedField(slug_field="key", read_only=True)
@@ -580,7 +599,7 @@ class UpsertResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     """One change in the feed: its cursor, the event, the object it is about, when and by whom."""
 
     cursor = serializers.IntegerField(source="pk", read_only=True)
@@ -618,3 +637,22 @@ class ChangesPageSerializer(serializers.Serializer):
     has_more = serializers.BooleanField(help_text="Whether more events wait after this page (then `next` is set).")
     next = serializers.URLField(allow_null=True, help_text="The next page, while this one was full; else null.")
     results = ChangeSerializer(many=True)
+
+
+class PrincipalSerializer(serializers.Serializer):
+    """Who the request was made as: the API key (its name, whether it may write, its region and expiry) or the
+    signed-in user."""
+
+    kind = serializers.ChoiceField(choices=["key", "user"])
+    name = serializers.CharField(help_text="The key's name, or the user's username.")
+    can_write = serializers.BooleanField(help_text="Whether writes are allowed at all (each is still checked).")
+    region = serializers.CharField(allow_null=True, help_text="The only partner region a key sees, or null.")
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="When the key stops working, or null.")
+
+
+class ApiRootSerializer(serializers.Serializer):
+    """The API's front door: who you are, and where every resource is."""
+
+    version = serializers.CharField(help_text="The API version of these addresses.")
+    principal = PrincipalSerializer()
+    links = serializers.DictField(child=serializers.URLField(), help_text="Resource name: its address.")

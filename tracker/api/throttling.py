@@ -16,8 +16,10 @@ import time
 from django.conf import settings
 from limits import RateLimitItemPerSecond, storage, strategies
 from limits.errors import StorageError
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
+from tracker.api import keyring
 from tracker.domain.actors import is_api_key
 
 __all__ = ["PrincipalRateThrottle", "limiter_for", "refill_budgets"]
@@ -65,12 +67,30 @@ class PrincipalRateThrottle(SimpleRateThrottle):
             return True
         self.key = self.get_cache_key(request, view)
         try:
+            if is_api_key(request.user) and keyring.keeping():
+                return self._hit_and_check_key(request)
             return self.limiter.hit(self.limit, self.key)
-        except StorageError as error:
+        except (StorageError, RedisError) as error:
             # Serving partners matters more than counting them: while Redis cannot be reached, requests pass
             # uncounted, and every one of them says so in the error log.
             logger.error("rate budgets unavailable, %s not counted: %s", self.key, error)
             return True
+
+    def _hit_and_check_key(self, request):
+        """The hit, as MovingWindowRateLimiter.hit counts it, and the key's version (tracker/api/keyring.py), in
+        one round trip to Redis. A key changed since it was kept is marked for the view to authenticate again."""
+        storage = self.limiter.storage
+        pipeline = storage.get_connection().pipeline(transaction=False)
+        storage.lua_acquire_moving_window(
+            keys=[storage.prefixed_key(self.limit.key_for(self.key))],
+            args=[time.time(), self.limit.amount, self.limit.get_expiry(), 1],
+            client=pipeline,
+        )
+        pipeline.get(keyring.version_key(request.user.prefix))
+        acquired, version = pipeline.execute()
+        if not keyring.is_current(request.user, version):
+            request.key_changed = True
+        return bool(acquired)
 
     def wait(self):
         """Seconds until the oldest request of the window leaves it, freeing a place (asked only when refused)."""

@@ -18,6 +18,7 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
     path("initiatives/<slug:code>/journal/", views.JournalView.as_view(), name="initiative-journal"),
     path("indicators/<slug:code>/observations/", views.ObservationsView.as_view(), name="indicator-observations"),
     path("observations.csv", views.ObservationsExportView.as_view(), name="observations-export"),

@@ -3,10 +3,12 @@ applied once, in the base view (permissions.restrict); writes go through the dom
 (tracker.domain.initiatives, tracker.domain.workflow, tracker.domain.observations), which hold the rules."""
 
 import datetime
+import functools
 
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,12 +22,13 @@ from tracker import models
 from tracker.api import fast, filters, renderers, serializers
 from tracker.api import languages as api_languages
 from tracker.api.access import TrackerAccess
-from tracker.api.concurrency import VersionedMixin, etag_of, expected_version
+from tracker.api.concurrency import VersionedMixin, etag_of, expected_version, not_modified
 from tracker.api.errors import PROBLEM_CONTENT_TYPE, CannotMakeHere, ContentTooLarge
 from tracker.api.parameters import whole_number_parameter
 from tracker.data import exports
 from tracker.documents import formats, pdf, word
 from tracker.domain import initiatives, meeting_file, observations, permissions, trade, workflow
+from tracker.domain.actors import is_api_key
 from tracker.domain.choices import Flow
 from tracker.domain.context import acting_as
 
@@ -55,6 +58,11 @@ class TrackerViewMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if getattr(request, "key_changed", False):
+            # The key was kept from an earlier request and has changed since (tracker/api/keyring.py): as it is now,
+            # from the database, it may be refused, or may no longer do this.
+            request._authenticate()
+            self.check_permissions(request)
         # For the access log, which sees the Django request only (tracker.middleware.request_id).
         request._request.tracker_principal = request.user
         self._acting = acting_as(request.user)
@@ -152,7 +160,8 @@ class MeetingViewSet(ReadOnlyViewSet):
     ordering_keys = {**UPDATED_ORDER, **_both_ways("date", ["date", "id"])}
 
     def get_queryset(self):
-        return with_seen_initiatives(super().get_queryset(), self.principal)
+        # The file reads its initiatives in full; the list and the detail show their codes.
+        return with_seen_initiatives(super().get_queryset(), self.principal, codes=self.action != "file")
 
     @extend_schema(
         summary="The meeting file as a document",
@@ -186,9 +195,71 @@ class MeetingViewSet(ReadOnlyViewSet):
         return formats.render(meeting_file.for_meeting(self.principal, meeting), extension).response()
 
 
-def with_seen_initiatives(meetings, principal):
-    """Meetings with only the initiatives `principal` may see: a key never learns an internal one's code."""
+class ApiRootView(TrackerViewMixin, generics.GenericAPIView):
+    """GET /api/v1/: who the key is and where every resource is. A partner's first call, and a check that its key
+    works, costing no more than authentication and the rate check (one query for a key, two for a region-bound
+    one)."""
+
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        summary="Who you are, and where everything is",
+        responses={200: serializers.ApiRootSerializer},
+        description="The principal the request was made as (a key's name, whether it may write, its region and "
+        "expiry) and the address of every resource. Answers 401 for a key that does not work.",
+    )
+    def get(self, request, *args, **kwargs):
+        links = {name: request.build_absolute_uri(path) for name, path in _root_paths().items()}
+        return Response({"version": "1", "principal": _principal(self.principal), "links": links})
+
+
+@functools.cache
+def _root_paths():
+    """The resources' paths, reversed once per process: a dozen reverse() calls cost more than the rest."""
+    names = {
+        "initiatives": "api:initiative-list",
+        "milestones": "api:milestone-list",
+        "participations": "api:participation-list",
+        "indicator_links": "api:indicator-link-list",
+        "meetings": "api:meeting-list",
+        "organisations": "api:organisation-list",
+        "regions": "api:region-list",
+        "areas": "api:area-list",
+        "indicators": "api:indicator-list",
+        "changes": "api:changes",
+        "webhooks": "api:webhook-list",
+        "schema": "api-schema",
+        "docs": "api-docs",
+    }
+    return {name: reverse(url_name) for name, url_name in names.items()}
+
+
+def _principal(principal):
+    if is_api_key(principal):
+        region = principal.region.code if principal.region_id else None
+        return {
+            "kind": "key",
+            "name": principal.name,
+            "can_write": principal.can_write,
+            "region": region,
+            "expires_at": principal.expires_at,
+        }
+    return {
+        "kind": "user",
+        "name": principal.get_username(),
+        "can_write": principal.has_perm("tracker.change_initiative"),
+        "region": None,
+        "expires_at": None,
+    }
+
+
+def with_seen_initiatives(meetings, principal, *, codes=False):
+    """Meetings with only the initiatives `principal` may see: a key never learns an internal one's code. With
+    `codes`, the initiatives are read as far as a meeting's representation shows them: id and code."""
     seen = permissions.restrict(models.Initiative.objects.all(), principal)
+    if codes:
+        seen = seen.only("id", "code")
     return meetings.prefetch_related(Prefetch("initiatives", queryset=seen))
 
 
@@ -235,9 +306,27 @@ class InitiativeViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet)
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(permissions.restrict(self.list_rows.all(), self.principal))
+        queryset = self.filter_queryset(self._rows())
         page = self.paginate_queryset(queryset)
         return fast.json_response({"next": self.paginator.next_link(), "results": fast.initiative_rows(page, request)})
+
+    def retrieve(self, request, *args, **kwargs):
+        # The same row and rendering as the list: building the serializer's fields and one model instance cost
+        # more than the query (bench/RESULTS.md, "Gains").
+        if request.accepted_renderer.format != "json":
+            return super().retrieve(request, *args, **kwargs)
+        row = self.filter_queryset(self._rows()).filter(code=kwargs["code"]).first()
+        if row is None:
+            raise exceptions.NotFound()
+        version = fast.Version(row["version"])
+        if not_modified(request, version):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag_of(version)})
+        response = fast.json_response(fast.initiative_rows([row], request)[0])
+        response["ETag"] = etag_of(version)
+        return response
+
+    def _rows(self):
+        return permissions.restrict(self.list_rows.all(), self.principal)
 
     @extend_schema(
         summary="Move an initiative to another status",
@@ -286,18 +375,55 @@ class JournalView(TrackerViewMixin, generics.ListAPIView):
 class InitiativePartViewSet(TrackerViewMixin, VersionedMixin, viewsets.ModelViewSet):
     """Milestones, participations and indicator links: visible with their initiative, changed by its owner."""
 
+    shown_by_code = ("initiative",)  # related rows a representation shows by their code alone
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            queryset = codes_only(queryset, *self.shown_by_code)
+        return queryset
+
     def may_change(self, principal, part):
         return permissions.can_change_part(principal, part)
 
 
+def codes_only(queryset, *relations):
+    """`queryset` reading only the id and code of each of `relations` (its select_related rows): a representation
+    that shows them by code would otherwise read, and build model instances of, every column of an initiative
+    (about thirty, in two languages) for each row; that was most of a small page's cost (bench/RESULTS.md)."""
+    deferred = []
+    for relation in relations:
+        related = queryset.model._meta.get_field(relation).related_model
+        deferred += [f"{relation}__{f.name}" for f in related._meta.concrete_fields if f.name not in ("id", "code")]
+    return queryset.defer(*deferred)
+
+
+def _due_date_key():
+    """The due date as an order key: milestones without one come last."""
+    return Coalesce("due_date", Value(_FAR_FUTURE))
+
+
 class MilestoneViewSet(InitiativePartViewSet):
     queryset = models.Milestone.objects.select_related("initiative", "responsible_organisation")
+    # The JSON list's rows, as InitiativeViewSet.list_rows (tracker/api/fast.py).
+    list_rows = (
+        models.Milestone.objects.rewrite(False)
+        .annotate(due_date_key=_due_date_key())
+        .values(*fast.MILESTONE_FIELDS, "due_date_key")
+    )
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filters.MilestoneFilter
     ordering_keys = {**UPDATED_ORDER, **_both_ways("due_date", ["due_date_key", "id"])}
 
     def get_queryset(self):
-        return super().get_queryset().annotate(due_date_key=Coalesce("due_date", Value(_FAR_FUTURE)))
+        return super().get_queryset().annotate(due_date_key=_due_date_key())
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
+            return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(permissions.restrict(self.list_rows.all(), self.principal))
+        page = self.paginate_queryset(rows)
+        return fast.json_response({"next": self.paginator.next_link(), "results": fast.milestone_rows(page)})
 
 
 class ParticipationViewSet(InitiativePartViewSet):
@@ -308,6 +434,7 @@ class ParticipationViewSet(InitiativePartViewSet):
 
 class IndicatorLinkViewSet(InitiativePartViewSet):
     queryset = models.InitiativeIndicator.objects.select_related("initiative", "indicator")
+    shown_by_code = ("initiative", "indicator")
     serializer_class = serializers.IndicatorLinkSerializer
     filterset_class = filters.IndicatorLinkFilter
 
@@ -331,7 +458,16 @@ class ObservationsView(TrackerViewMixin, mixins.ListModelMixin, generics.Generic
 
     @extend_schema(summary="List an indicator's figures")
     def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+        if request.accepted_renderer.format != "json":  # the browsable API keeps the serializer path
+            return self.list(request, *args, **kwargs)
+        # The same page from values() rows (tracker/api/fast.py); the indicator is looked up by id alone.
+        visible = permissions.restrict(models.TradeIndicator.objects.all(), self.principal)
+        indicator_id = visible.filter(code=self.kwargs["code"]).values_list("pk", flat=True).first()
+        if indicator_id is None:
+            raise exceptions.NotFound()
+        rows = models.Observation.objects.filter(indicator_id=indicator_id).values(*fast.OBSERVATION_FIELDS)
+        page = self.paginate_queryset(self.filter_queryset(rows))
+        return fast.json_response({"next": self.paginator.next_link(), "results": fast.observation_rows(page)})
 
     @extend_schema(
         summary="Create or update an indicator's figures by period",
@@ -431,7 +567,7 @@ def changed_objects(events, request):
     for kind, ids in wanted.items():
         queryset, serializer = _CHANGED[kind]
         if kind == "meeting":
-            queryset = with_seen_initiatives(queryset, principal)
+            queryset = with_seen_initiatives(queryset, principal, codes=True)
         rows = list(permissions.restrict(queryset.filter(pk__in=ids), principal))
         data = serializer(rows, many=True, context={"request": request}).data
         found.update({(kind, row.pk): item for row, item in zip(rows, data, strict=True)})

@@ -12,7 +12,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.api.serializers import CodeField, StrictFields
+from tracker.api.serializers import CodeField, ModelSerializer, StrictFields
 from tracker.api.views import TrackerViewMixin, _both_ways
 from tracker.domain.actors import is_api_key
 from tracker.models import Region, WebhookSubscription
@@ -23,7 +23,7 @@ __all__ = ["WebhookSerializer", "WebhookViewSet"]
 MAX_FAILURES_LIMIT = 100
 
 
-class WebhookSerializer(StrictFields, serializers.ModelSerializer):
+class WebhookSerializer(StrictFields, ModelSerializer):
     """A webhook subscription of the key: where deliveries go, for which events and region."""
 
     events = serializers.ListField(

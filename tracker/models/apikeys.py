@@ -69,11 +69,20 @@ class ApiKey(models.Model):
         key = cls.objects.create(name=name, prefix=prefix, digest=_digest(secret), **fields)
         return key, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
+    @staticmethod
+    def token_parts(token):
+        """(prefix, secret) of a token as `issue` writes it; ("", token) for anything else."""
+        parts = token.split("_", 2)
+        return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == TOKEN_PREFIX else ("", token)
+
+    def holds(self, secret):
+        """Whether `secret` is this key's (compared in constant time)."""
+        return hmac.compare_digest(self.digest, _digest(secret))
+
     @classmethod
     def authenticate(cls, token):
         """The active key that `token` belongs to, or None. Unknown and wrong tokens are alike to callers."""
-        parts = token.split("_", 2)
-        prefix, secret = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == TOKEN_PREFIX else ("", token)
+        prefix, secret = cls.token_parts(token)
         # Every API request runs this lookup of one row by its unique prefix: raw() leaves out the ORM's query
         # compiler, which took longer than the lookup itself (bench/RESULTS.md, "Gains"). The key's region is
         # loaded if asked for (only the trade summary of a region-bound key does).

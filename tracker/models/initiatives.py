@@ -259,6 +259,8 @@ class Participation(Tracked, Cited):
 
     class Meta:
         ordering = ["initiative", "role", "id"]
+        # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+        indexes = [models.Index(fields=["updated_at", "id"], name="participation_sync_order")]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
@@ -322,7 +324,11 @@ class Milestone(Tracked, Cited):
         ordering = ["due_date", "id"]
         verbose_name = _("milestone or instruction")
         verbose_name_plural = _("milestones and instructions")
-        indexes = [models.Index(fields=["state", "due_date"], name="milestone_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_date"], name="milestone_state_due"),
+            # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+            models.Index(fields=["updated_at", "id"], name="milestone_sync_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=MilestoneKind.values), name="milestone_kind_valid"),
             models.CheckConstraint(condition=Q(state__in=MilestoneState.values), name="milestone_state_valid"),

@@ -20,6 +20,8 @@ class Meeting(Tracked, Cited):
 
     class Meta:
         ordering = ["-date", "id"]
+        # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+        indexes = [models.Index(fields=["updated_at", "id"], name="meeting_sync_order")]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         permissions = [("plan_meeting", _("Can plan a coming meeting and its agenda"))]

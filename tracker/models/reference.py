@@ -55,6 +55,8 @@ class Organisation(Bilingual, Tracked, Cited):
 
     class Meta:
         ordering = ["name"]
+        # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+        indexes = [models.Index(fields=["updated_at", "id"], name="organisation_sync_order")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

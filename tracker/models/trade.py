@@ -48,6 +48,8 @@ class TradeIndicator(Tracked, Cited):
 
     class Meta:
         ordering = ["code"]
+        # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+        indexes = [models.Index(fields=["updated_at", "id"], name="indicator_sync_order")]
         verbose_name = _("trade indicator")
         verbose_name_plural = _("trade indicators")
         constraints = [
@@ -181,6 +183,8 @@ class InitiativeIndicator(Tracked, Cited):
 
     class Meta:
         ordering = ["initiative", "indicator"]
+        # Partners page through every list by last change (`ordering=updated`, the default) to mirror it.
+        indexes = [models.Index(fields=["updated_at", "id"], name="indicator_link_sync_order")]
         verbose_name = _("initiative–indicator link")
         verbose_name_plural = _("initiative–indicator links")
         constraints = [
