@@ -162,6 +162,7 @@ def choose_targets(ctx):
                 "WHERE i.partner_id = %s",
                 [partner[1]],
             ).fetchone()[0]
+        endpoints = _endpoint_targets(connection)
     ctx.targets.update(
         status=status,
         shared_with_status=shared,
@@ -171,7 +172,48 @@ def choose_targets(ctx):
         trade_year=partner[2] if partner else None,
         trade_year_rows=partner[3] if partner else 0,
         trade_partner_rows=partner_rows,
+        **endpoints,
     )
+
+
+def _endpoint_targets(connection):
+    """What bench/measure_endpoints.py asks for: the shared initiative with the most journal entries (its
+    detail, its journal, its HEAD) and a demo trade series with at least a page (50) of figures, with how many
+    rows each has. A list whose page is not full would be measured doing less work than the list it is
+    compared to; where the data has no 50 rows the row says so. The partner key is unrestricted, so every
+    shared initiative and every series is visible to it."""
+    initiative, journal = connection.execute(
+        "SELECT i.code, count(s.id) FROM tracker_initiative i "
+        "LEFT JOIN tracker_statusupdate s ON s.initiative_id = i.id "
+        "WHERE i.visibility = ANY(%s) GROUP BY i.id, i.code ORDER BY 2 DESC, 1 LIMIT 1",
+        [list(SHARED)],
+    ).fetchone() or (None, 0)
+    # The first demo series by code with a full page (counting at most 50 figures of each, through its index),
+    # else the series with the most; the bench's own export and import series are not the demo's.
+    indicator = (
+        connection.execute(
+            "SELECT i.code FROM tracker_tradeindicator i WHERE i.code NOT LIKE 'bench-%' AND (SELECT count(*) "
+            "FROM (SELECT 1 FROM tracker_observation o WHERE o.indicator_id = i.id LIMIT 50) f) = 50 "
+            "ORDER BY i.code LIMIT 1"
+        ).fetchone()
+        or connection.execute(
+            "SELECT i.code FROM tracker_tradeindicator i JOIN tracker_observation o ON o.indicator_id = i.id "
+            "GROUP BY i.id, i.code ORDER BY count(*) DESC, i.code LIMIT 1"
+        ).fetchone()
+    )
+    observations = 0
+    if indicator:
+        observations = connection.execute(
+            "SELECT count(*) FROM tracker_observation o JOIN tracker_tradeindicator i ON i.id = o.indicator_id "
+            "WHERE i.code = %s",
+            [indicator[0]],
+        ).fetchone()[0]
+    return {
+        "api_initiative": initiative,
+        "api_initiative_journal": journal,
+        "api_indicator": indicator[0] if indicator else None,
+        "api_indicator_observations": observations,
+    }
 
 
 def _add_region(connection, code, name):

@@ -6,6 +6,12 @@ owner, origin meeting, source) and the same visibility rule as an unrestricted p
 orjson into the same JSON shape ({"next", "results"}). It does not authenticate (the API spends one query on
 the key) and has no middleware: whatever the API costs above this is framework and project code.
 
+It also gives the fixed cost's floor: the trivial answer, what the cheapest WSGI app behind the same gunicorn
+answers without touching the database: `GET /api/v1/` (a constant JSON body naming the lists) and
+`HEAD /api/v1/initiatives/<code>/` (304 with the tag of If-None-Match, trusted unread; without that header, 200
+with the constant body's headers and no body). Whatever the API spends on a trivial answer above these is its
+fixed cost per request: middleware, authentication, the rate check, the view.
+
 Served by gunicorn like the app (`gunicorn bench.floor:app`); BENCH_DSN names the database. Each worker opens
 one psycopg connection on its first request (after the fork) and keeps it.
 """
@@ -115,9 +121,32 @@ def _respond(start_response, status, body, content_type="application/json"):
     return [body]
 
 
+# The trivial answer: built once, as a constant, so a request costs only the WSGI call and gunicorn's I/O.
+_TRIVIAL = orjson.dumps(
+    {name: f"/api/v1/{name}/" for name in ("initiatives", "milestones", "meetings", "indicators", "changes")}
+)
+_INITIATIVES = "/api/v1/initiatives/"
+
+
+def _trivial(environ, start_response):
+    """The fixed cost's floor: `GET /api/v1/`, or `HEAD /api/v1/initiatives/<code>/` (any code: no database),
+    answered with the constant body (its headers only for HEAD; 304 for a HEAD with If-None-Match); None for any
+    other request."""
+    path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    detail = path.startswith(_INITIATIVES) and path.count("/") == 5 and path.endswith("/") and method == "HEAD"
+    if not (detail or (path == "/api/v1/" and method in ("GET", "HEAD"))):
+        return None
+    if detail and "HTTP_IF_NONE_MATCH" in environ:
+        start_response("304 Not Modified", [("ETag", environ["HTTP_IF_NONE_MATCH"])])
+        return []
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(_TRIVIAL)))])
+    return [] if method == "HEAD" else [_TRIVIAL]
+
+
 def app(environ, start_response):
-    if environ["PATH_INFO"] != "/api/v1/initiatives/":
-        return _respond(start_response, "404 Not Found", b'{"detail":"not found"}')
+    if environ["PATH_INFO"] != _INITIATIVES:  # the list first: the trivial answers add nothing to its cost
+        trivial = _trivial(environ, start_response)
+        return _respond(start_response, "404 Not Found", b'{"detail":"not found"}') if trivial is None else trivial
     query = parse_qs(environ.get("QUERY_STRING", ""))
     if query.get("ordering", ["code"]) != ["code"]:
         return _respond(start_response, "400 Bad Request", b'{"detail":"the floor orders by code only"}')
@@ -130,7 +159,7 @@ def app(environ, start_response):
     conditions = " ".join(sql for name, sql in _CONDITIONS.items() if params[name] is not None)
     with _cursor() as cursor:
         rows = cursor.execute(_SQL.format(conditions=conditions, limit=size + 1), params).fetchall()
-    base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}/api/v1/initiatives/"
+    base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}{_INITIATIVES}"
     results = [_item(row, base) for row in rows[:size]]
     next_link = None
     if len(rows) > size:

@@ -4,7 +4,7 @@ import http.client
 import time
 from urllib.parse import urlsplit
 
-__all__ = ["expect_ok", "get", "sequential_latencies"]
+__all__ = ["expect_ok", "get", "request", "sequential_latencies"]
 
 
 def _connection(url):
@@ -16,20 +16,26 @@ def _target(parts):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def get(url, headers=None):
-    """(status, headers, body) of one GET; a redirect is returned as it is, not followed."""
+def request(method, url, headers=None):
+    """(status, headers, body) of one request; a redirect is returned as it is, not followed. The body of an
+    answer to HEAD is empty (http.client reads none)."""
     connection, parts = _connection(url)
     try:
-        connection.request("GET", _target(parts), headers=headers or {})
+        connection.request(method, _target(parts), headers=headers or {})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
 
 
-def expect_ok(url, headers=None, what=None):
+def get(url, headers=None):
+    """(status, headers, body) of one GET."""
+    return request("GET", url, headers)
+
+
+def expect_ok(url, headers=None, what=None, method="GET"):
     """The body of a 200 answer; anything else stops the benchmark with the answer shown."""
-    status, response_headers, body = get(url, headers)
+    status, response_headers, body = request(method, url, headers)
     if status != 200:
         location = f" to {response_headers.get('Location')}" if "Location" in response_headers else ""
         raise RuntimeError(

@@ -1,6 +1,9 @@
-"""Import: `manage.py import_observations FILE.csv` (all created, then all unchanged) against COPY FROM STDIN."""
+"""Import: `manage.py import_observations FILE.csv` (all created, then all unchanged) against the schema's floor
+(COPY of the same rows, resolved to ids, into the observation table and its history table) and, for scale, COPY
+FROM STDIN into a bare table."""
 
 import re
+import secrets
 import time
 
 from bench.context import log
@@ -10,6 +13,7 @@ from bench.report import Row, skipped
 __all__ = ["measure_import"]
 
 _BLOCK = 1 << 20
+_TARGET = "≥ 0.7× the schema's floor"
 
 
 def _count(output, word):
@@ -74,10 +78,30 @@ _RESOLVED_ROWS = (
 )
 
 
+# The history table of the observations (django-simple-history) and its columns beyond the observation's own:
+# history_id is an identity column and defaults; the others are filled as the import fills them.
+_HISTORY = "tracker_historicalobservation"
+_HISTORY_INSERT = (
+    f"INSERT INTO {_HISTORY} (id, {_OBSERVATION_COLUMNS}, history_date, history_change_reason, history_type, "
+    "history_user_id, history_actor, history_request_id) "
+    f"SELECT id, {_OBSERVATION_COLUMNS}, now(), %(reason)s, '+', NULL, %(actor)s, %(request_id)s "
+    "FROM tracker_observation WHERE id > %(last)s"
+)
+
+
 def _copy_into_schema(ctx, path):
-    """COPY the same rows, already resolved to ids, straight into the observation table with its foreign keys
-    checked at once, then roll back: the least the schema itself asks for each created row (the heap, four
-    index entries, the checks, two foreign-key lookups). No history rows, no upsert, no validation, no Python.
+    """Write the same rows, already resolved to ids, as the cheapest honest writer would: COPY straight into the
+    observation table, then one INSERT … SELECT of a history row ('+') for each row just written, with every
+    constraint checked at once; timed together, then rolled back. The least the schema itself asks for each
+    created row: two heaps, ten index entries, the checks, two foreign-key lookups. No upsert, no
+    comparison with stored rows, no validation, no Python.
+
+    Why the history rows are read back in the server: the observation ids come from the table's identity column,
+    and the history rows need them. Reading the rows just written (ids above the largest before the COPY; nothing
+    else writes during the bench) costs no second trip of the rows through the client, as the import's own
+    upsert … RETURNING feeds its history insert. Pre-allocating ids with nextval() and COPYing both tables from the
+    client would send every row twice and make the client merge the ids into them: more work, not less.
+
     Resolving the CSV to ids is done first, untimed. Returns (seconds, rows)."""
     resolved = ctx.work_dir / "resolved.copy"
     with ctx.connect() as connection:
@@ -87,12 +111,17 @@ def _copy_into_schema(ctx, path):
             for block in copy:
                 out.write(block)
         connection.rollback()
+        history = {"reason": f"Imported from {path.name}", "actor": "bench", "request_id": secrets.token_hex(16)}
         started = time.perf_counter()
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are checked at commit otherwise
+        history["last"] = connection.execute("SELECT coalesce(max(id), 0) FROM tracker_observation").fetchone()[0]
         copied = _copy_from(connection, f"COPY tracker_observation ({_OBSERVATION_COLUMNS}) FROM STDIN", resolved)
+        journaled = connection.execute(_HISTORY_INSERT, history).rowcount
         seconds = time.perf_counter() - started
         connection.rollback()
     resolved.unlink()
+    if journaled != copied:
+        raise RuntimeError(f"The schema's floor wrote {journaled:,} history rows for {copied:,} observations.")
     return seconds, copied
 
 
@@ -102,13 +131,13 @@ def measure_import(ctx):
     try:
         ctx.manage("help", "import_observations")
     except RuntimeError:
-        return [skipped(f"{what}, all new)", "command missing", "≥ 0.5× COPY")]
+        return [skipped(f"{what}, all new)", "command missing", _TARGET)]
     path = ctx.work_dir / "import.csv"
     if not add_import_series(ctx, rows, path):
-        return [skipped(f"{what}, all new)", "needs a fresh database, not --reuse-db", "≥ 0.5× COPY")]
+        return [skipped(f"{what}, all new)", "needs a fresh database, not --reuse-db", _TARGET)]
     size_mb = path.stat().st_size / 2**20
 
-    log("import: COPY of the same rows, resolved to ids, into the observation table (rolled back)")
+    log("import: COPY of the same rows, resolved to ids, into the observation table and its history (rolled back)")
     schema_seconds, schema_copied = _copy_into_schema(ctx, path)
     if schema_copied != rows:
         raise RuntimeError(f"COPY into tracker_observation loaded {schema_copied:,} rows of {rows:,}.")
@@ -131,10 +160,12 @@ def measure_import(ctx):
     copy_rate, schema_rate = rows / copy_seconds, rows / schema_seconds
     created_rate, unchanged_rate = rows / created_seconds, rows / unchanged_seconds
     reference = f"COPY {copy_rate:,.0f} rows/s ({copy_seconds:.2f} s)"
+    to_schema = created_rate / schema_rate
     return [
         Row(
             f"Import floor of the schema: COPY of the same {rows:,} rows, resolved to ids, into the observation "
-            "table (its indexes, checks and foreign keys; no history; rolled back)",
+            "table and its history table (a '+' row each, by INSERT … SELECT of the rows just written; their "
+            "indexes, checks and foreign keys checked at once; rolled back)",
             f"{schema_rate:,.0f} rows/s ({schema_seconds:.2f} s)",
             reference,
             f"{schema_rate / copy_rate:.2f}×",
@@ -142,10 +173,10 @@ def measure_import(ctx):
         Row(
             f"{what}, all new: created)",
             f"{created_rate:,.0f} rows/s ({created_seconds:.1f} s)",
-            reference,
-            f"{created_rate / copy_rate:.2f}× ({created_rate / schema_rate:.2f}× the schema's floor)",
-            "≥ 0.5× COPY",
-            created_rate / copy_rate >= 0.5,
+            f"the schema's floor {schema_rate:,.0f} rows/s ({schema_seconds:.2f} s)",
+            f"{to_schema:.2f}× ({created_rate / copy_rate:.2f}× COPY)",
+            _TARGET,
+            to_schema >= 0.7,
         ),
         Row(
             f"{what} again: unchanged)",

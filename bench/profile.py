@@ -5,10 +5,11 @@
 
 Runs the served app's settings and environment (bench.context.app_environment: DEBUG off), with the per-process
 cache unless `--cache redis://…` (as `make bench` serves), against an existing database (one a
-`make bench … --keep-db` run left), through Django's test client: the whole middleware stack and view, without
-HTTP and gunicorn. The API is called with a fresh unrestricted partner key (created in that database), a page
-as a superuser. Prints the mean time per request after a warm-up; `--pyinstrument` or `--cprofile` add a
-profile of the same requests. The figures in RESULTS.md's "Where the targets are out of reach" were taken this way.
+`make bench … --keep-db` run left), through Django's test client: the middleware stack the WSGI application
+picks (config/handlers.py: the API's own for a key) and the view, without HTTP and gunicorn. The API is called
+with a fresh unrestricted partner key (created in that database), a page as a superuser. Prints the mean time
+per request after a warm-up; `--pyinstrument` or `--cprofile` add a profile of the same requests. The figures
+in RESULTS.md's "Where the targets are out of reach" were taken this way.
 """
 
 import argparse
@@ -49,7 +50,22 @@ def _client(as_superuser):
         client.force_login(get_user_model().objects.filter(is_superuser=True).earliest("pk"))
         return client
     _key, token = ApiKey.issue(name=f"bench-profile-{secrets.token_hex(4)}")
-    return Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.handler = _api_handler()  # as config.wsgi serves a key's request (config/handlers.py)
+    return client
+
+
+def _api_handler():
+    from django.test.client import ClientHandler
+
+    from config.handlers import middleware_of
+
+    class ApiStackHandler(ClientHandler):
+        def load_middleware(self, is_async=False):
+            with middleware_of("API_MIDDLEWARE"):
+                super().load_middleware(is_async)
+
+    return ApiStackHandler()
 
 
 def _time(client, url, requests):

@@ -1,9 +1,10 @@
 """`make bench` (python -m bench.run): build a PostgreSQL database, serve the app with gunicorn, measure, report.
 
-Sections, in order: API list (project vs floor vs naive DRF, wrk), query counts (in-process), pages (wrk),
-aggregates (sequential requests vs the same SQL), export (one dedicated worker vs COPY TO), import (the
-command vs COPY FROM). Every process started here is stopped in `finally`, also on errors and Ctrl-C; the
-database is dropped at the end unless --keep-db.
+Sections, in order: API list (project vs floor vs naive DRF, wrk), endpoints (every other API GET vs the list,
+and the fixed cost of a trivial answer vs the floor's, wrk), query counts (in-process), pages (wrk), aggregates
+(sequential requests vs the same SQL), export (one dedicated worker vs COPY TO), import (the command vs the
+schema's floor including the history table; COPY FROM for scale). Every process started here is stopped in
+`finally`, also on errors and Ctrl-C; the database is dropped at the end unless --keep-db.
 """
 
 import argparse
@@ -41,7 +42,7 @@ QUICK = {
     "warmup": 1,
     "iterations": 20,
 }
-SECTIONS = ("api", "queries", "pages", "aggregates", "export", "import")
+SECTIONS = ("api", "endpoints", "queries", "pages", "aggregates", "export", "import")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
@@ -142,7 +143,8 @@ def _header(ctx, versions, elapsed):
         f"DB_CONN_MAX_AGE 60, CACHE_URL {ctx.cache_url}, API_THROTTLE_RATE 100000000/minute.",
         f"- **Load:** wrk -t{THREADS} -c{CONNECTIONS}, {args.warmup} s warm-up then {args.duration} s per target (the "
         f"API list targets (project, floor, naive, lean) in {ROUNDS} interleaved rounds of "
-        f"{max(1, round(args.duration / ROUNDS))} s); "
+        f"{max(1, round(args.duration / ROUNDS))} s; the endpoints' targets (the list again, every other GET, the "
+        "fixed cost's project and floor answers) in rounds of their own, alike); "
         f"API list filter `status={targets['status']}` ({targets['shared_with_status']:,} shared initiatives have it).",
     ]
 
@@ -156,6 +158,18 @@ METHOD = [
     "and visibility rule). Ratio = requests/s of the project ÷ the reference's. For scale, the lean Django view "
     "the issue names, `bench/lean.py` (the same page from values() and orjson behind the whole middleware, "
     "without DRF, key, rate limit or filter backend), is measured in the same rounds.",
+    "- **Endpoints:** with the same key and wrk, in rounds like the API list's: the detail "
+    "`/api/v1/initiatives/<code>/` and journal `…/<code>/journal/?page_size=50` of the shared initiative with the "
+    "most journal entries, `/api/v1/changes/?limit=50`, `/api/v1/milestones/`, `/participations/`, "
+    "`/indicator-links/`, `/meetings/` and `/organisations/` at `?page_size=50`, and "
+    "`/api/v1/indicators/<code>/observations/?page_size=50` of the first demo series with 50 figures; each must "
+    "answer 200 and a list a page as full as the rows the key sees allow (a row says when the demo data has "
+    "fewer than 50). Ratio = requests/s ÷ the API list's (the same page of 50 as above, measured again in the "
+    "same rounds). Fixed cost: `GET /api/v1/` with the key when the project answers it (else skipped, and the "
+    "HEAD carries the target) and `HEAD /api/v1/initiatives/<code>/` with the key and `If-None-Match` of its "
+    "ETag (answered 304: wrk counts no answer to HEAD that has a Content-Length, wg/wrk#198), against the floor's "
+    "same requests, answered without the database (a constant JSON body; a 304). Ratio = requests/s of the "
+    "project ÷ the floor's.",
     "- **Query counts:** in-process (Django test client under `bench.settings`, CaptureQueriesContext) after "
     "one warm request; the API list at `page_size=10` and `50` must cost the same number of queries. The pages "
     "are counted the same way, logged in as a superuser (`force_login`).",
@@ -172,11 +186,15 @@ METHOD = [
     "the export (the worker pid from /proc/<master>/task/*/children; the worker served one small export first).",
     "- **Import:** a CSV of `--import-rows` observations for fresh monthly series of a bench partner (XI), so "
     "the first `import_observations FILE --no-progress` creates every row and the second finds every row "
-    "unchanged; timed as the whole command (Django start-up included). Against COPY of the same file into "
-    "`bare(indicator text, period text, value numeric, qualifier text, source text, note text)`. The schema's "
-    "floor, before the import: the same rows resolved to ids (untimed), then COPY straight into "
-    "`tracker_observation` with `SET CONSTRAINTS ALL IMMEDIATE` (its four indexes, checks and two foreign keys "
-    "checked in the timed part), rolled back.",
+    "unchanged; timed as the whole command (Django start-up included). Against the schema's floor including the "
+    "history table, measured before the import: the same rows resolved to ids (untimed), then, timed together "
+    "with `SET CONSTRAINTS ALL IMMEDIATE`, COPY straight into `tracker_observation` and one `INSERT … SELECT` "
+    "into `tracker_historicalobservation` of a '+' history row for each row just written (ids above the largest "
+    "before the COPY; history_id by its identity, history_date now(), history_user_id NULL, history_actor, "
+    "history_change_reason and history_request_id as the import fills them): both tables' ten indexes, checks "
+    "and two foreign keys checked in the timed part; rolled back. Ratio = created rows/s ÷ the floor's rows/s. "
+    "For scale, COPY of the same file into `bare(indicator text, period text, value numeric, qualifier text, "
+    "source text, note text)`.",
 ]
 
 
@@ -250,7 +268,7 @@ def _launch(ctx):
     args, common = ctx.args, {"env": ctx.env, "log_dir": ctx.work_dir, "wait": False}
     log(f"starting gunicorn: the app and the floor with {args.workers} sync workers each")
     launched = {"app": servers.start_gunicorn("app", "config.wsgi:application", workers=args.workers, **common)}
-    if "api" in args.sections:
+    if args.sections & {"api", "endpoints"}:
         launched["floor"] = servers.start_gunicorn("floor", "bench.floor:app", workers=args.workers, **common)
     return launched
 
@@ -258,15 +276,19 @@ def _launch(ctx):
 def _measure(ctx, rows, launched):
     from bench.measure_aggregates import measure_aggregates
     from bench.measure_api import measure_api_list
+    from bench.measure_endpoints import measure_endpoints
     from bench.measure_export import measure_export, start_export_server
     from bench.measure_import import measure_import
     from bench.measure_pages import measure_pages, measure_query_counts
 
     args = ctx.args
     app = launched["app"].wait_ready()
-    if "api" in args.sections:
+    if "floor" in launched:
         floor = launched["floor"].wait_ready()
-        rows += measure_api_list(ctx, app, floor)
+        if "api" in args.sections:
+            rows += measure_api_list(ctx, app, floor)
+        if "endpoints" in args.sections:
+            rows += measure_endpoints(ctx, app, floor)  # the fixed cost is measured against the floor
         floor.stop()
     # Booting while nothing is timed: the query counts below run in this process and count, not time.
     export_server = start_export_server(ctx) if "export" in args.sections else None

@@ -1,12 +1,13 @@
 """Running wrk against one URL and reading its numbers (through the Lua `done` hook in wrk_report.lua)."""
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.http_client import get
+from bench.http_client import request
 
 __all__ = ["CONNECTIONS", "THREADS", "WrkResult", "run_wrk", "wrk_version"]
 
@@ -28,8 +29,10 @@ class WrkResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def run_wrk(url, *, seconds, headers=()):
-    """wrk -t2 -c8 for `seconds` against `url`; raise if any request failed or answered an error status."""
+def run_wrk(url, *, seconds, headers=(), method="GET"):
+    """wrk -t2 -c8 for `seconds` against `url`; raise if any request failed or answered an error status.
+
+    `method` reaches wrk_report.lua as BENCH_METHOD (wrk has no option for it; a script sets `wrk.method`)."""
     command = [
         "wrk",
         f"-t{THREADS}",
@@ -42,7 +45,8 @@ def run_wrk(url, *, seconds, headers=()):
     ]
     for header in headers:
         command += ["-H", header]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+    environment = {**os.environ, "BENCH_METHOD": method}
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=False, env=environment)
     line = next((line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
     if out.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({out.returncode}) on {url}:\n{out.stdout}\n{out.stderr}")
@@ -59,15 +63,15 @@ def run_wrk(url, *, seconds, headers=()):
         raise RuntimeError(f"wrk saw {errors} failed or non-2xx requests on {url}:\n{out.stdout}")
     if not result.requests:
         raise RuntimeError(f"wrk: no request to {url} finished in {seconds} s; give it a longer --duration.")
-    _drain(url, headers)
+    _drain(url, headers, method)
     return result
 
 
-def _drain(url, headers):
+def _drain(url, headers, method):
     """Wait until the server has answered what wrk left behind: a sync worker finishes every request wrk
-    abandoned when it stopped, and those must not be counted against the next run. One more GET queues behind
-    them and returns when they are done."""
-    get(url, dict(header.split(": ", 1) for header in headers))
+    abandoned when it stopped, and those must not be counted against the next run. One more request queues
+    behind them and returns when they are done."""
+    request(method, url, dict(header.split(": ", 1) for header in headers))
 
 
 def wrk_version():

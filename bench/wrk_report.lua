@@ -1,3 +1,6 @@
+-- The method of every request: BENCH_METHOD (bench/wrk.py sets it; wrk has no option for it), else wrk's GET.
+wrk.method = os.getenv("BENCH_METHOD") or wrk.method
+
 -- Printed by wrk after the run: the numbers bench/wrk.py reads, as one JSON line (latencies in microseconds).
 done = function(summary, latency, requests)
   io.write(string.format(
