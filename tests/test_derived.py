@@ -129,3 +129,20 @@ def test_a_derived_figure_defined_in_the_admin_takes_its_value_from_its_formula(
 
     assert client.post(url, data).status_code == 302
     assert Observation.objects.get(indicator__code="by-lip-balance", period="2022").value == Decimal("600.00")
+
+
+def test_only_formulas_naming_the_changed_indicator_follow_it(figures, tmp_path):
+    """A code that begins another code (by-lip-export, by-lip-exports) is not a mention of it: the import of many
+    indicators at once matches formulas by the exact code."""
+    prefix = factories.TradeIndicatorFactory(code="by-lip-export", frequency=Frequency.YEAR)
+    unrelated = factories.TradeIndicatorFactory(code="by-lip-other", frequency=Frequency.YEAR)
+    path = tmp_path / "figures.csv"
+    path.write_text(
+        "indicator,period,value\n" + "".join(f"{indicator.code},2021,150\n" for indicator in (prefix, unrelated)),
+        encoding="utf-8",
+    )
+
+    call_command("import_observations", str(path), "--no-progress", stdout=io.StringIO())
+
+    assert derived() == ((Decimal("200.00"), Qualifier.EXACT, 1), (Decimal("-100.00"), 1))
+    assert not Event.objects.filter(object_type="observation", action="updated").exists()

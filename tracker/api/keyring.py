@@ -22,8 +22,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from limits.storage import RedisStorage
-from redis.exceptions import RedisError
 
 from tracker.models import ApiKey
 
@@ -44,6 +42,9 @@ _kept = {}  # prefix: _Kept
 
 def _redis():
     """The Redis client of the rate budgets, or None when they are kept in this process."""
+    # Imported here: every process loads this module for its receivers, commands too, which need neither.
+    from limits.storage import RedisStorage
+
     from tracker.api.throttling import limiter_for  # which reads the versions with this module's help
 
     storage = limiter_for(settings.API_THROTTLE_STORAGE).storage
@@ -70,6 +71,8 @@ def verified(token):
             return None
         kept.key.mark_used()
         return kept.key
+    from redis.exceptions import RedisError
+
     try:
         version = _redis().get(version_key(prefix))  # before the row: see the module's docstring
     except RedisError:
@@ -109,6 +112,8 @@ def _key_changed(sender, instance, **kwargs):
 
 
 def _raise_version(prefix):
+    from redis.exceptions import RedisError
+
     connection = _redis()
     if connection is None:
         return

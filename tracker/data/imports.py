@@ -383,8 +383,6 @@ class _Staging:
     def check_whole_file(self):
         """Refuse every repeat of an (indicator, period) after its first line (unless reading found them all),
         and every row that would overwrite a derived value; return how many lines were refused."""
-        if self.postgres:
-            self.cursor.execute("ANALYZE import_stage")  # temporary tables are never analysed by autovacuum
         if not self.repeats_checked:
             self.cursor.execute(
                 "INSERT INTO import_refused (line, field, message) "
@@ -398,11 +396,19 @@ class _Staging:
                     "%(line)s",
                 ],
             )
+        if self.postgres:
+            # Each staged row looks its stored figure up (OFFSET 0 keeps the lookup a lookup, whatever the planner
+            # guesses of a staging table it has no statistics of): the cost follows the file, not the table.
+            stored = (
+                f"LATERAL (SELECT o.formula FROM {OBSERVATIONS} o WHERE o.indicator_id = s.indicator_id "
+                "AND o.period = s.period AND o.is_derived OFFSET 0) AS o ON TRUE"
+            )
+        else:
+            stored = f"{OBSERVATIONS} o ON o.indicator_id = s.indicator_id AND o.period = s.period AND o.is_derived"
         self.cursor.execute(
             "INSERT INTO import_refused (line, field, message) "
             "SELECT s.line, 'period', replace(replace(%s, %s, s.period), %s, o.formula) "
-            f"FROM import_stage s JOIN {OBSERVATIONS} o ON o.indicator_id = s.indicator_id AND o.period = s.period "
-            "WHERE o.is_derived",
+            f"FROM import_stage s JOIN {stored}",
             [
                 _(DERIVED_REFUSAL),
                 "%(period)s",
@@ -444,13 +450,16 @@ class _Staging:
         if self.postgres:
             # One statement: the upsert returns the rows it wrote, their history rows are made from them, and
             # the counts per indicator come back.
-            self.cursor.execute(
-                f"WITH written AS ({upsert} RETURNING {OBSERVATIONS}.*), "
-                f"journal AS ({self._history(parameters, 'written o')} RETURNING indicator_id, history_type) "
-                "SELECT indicator_id, count(*) FILTER (WHERE history_type = '+'), "
-                "count(*) FILTER (WHERE history_type = '~') FROM journal GROUP BY indicator_id ORDER BY 1",
-                parameters,
-            )
+            with self._probing():
+                self.cursor.execute(
+                    f"WITH written AS ({upsert} RETURNING {OBSERVATIONS}.*), "
+                    f"journal AS ({self._history(parameters, 'written o')} RETURNING indicator_id, history_type) "
+                    "SELECT indicator_id, count(*) FILTER (WHERE history_type = '+'), "
+                    "count(*) FILTER (WHERE history_type = '~') FROM journal GROUP BY indicator_id ORDER BY 1",
+                    parameters,
+                )
+                counts = self.cursor.fetchall()
+            return counts
         else:
             # SQLite has no writing WITH clauses: the rows the upsert wrote are those updated at `now`.
             self.cursor.execute(upsert, parameters)
@@ -469,6 +478,20 @@ class _Staging:
                 parameters,
             )
         return self.cursor.fetchall()
+
+    @contextlib.contextmanager
+    def _probing(self):
+        """Joins of the staged rows with the stored observations look each row up through the (indicator, period)
+        index: the cost follows the file, not the table. Left to itself, PostgreSQL reads and hashes every stored
+        observation (or sorts them all for a merge join), which costs more than the lookups of a hundred thousand
+        rows, and more and more as the table grows. (Not restored when the statement fails: the transaction is
+        over then, and SET LOCAL with it.)"""
+        if not self.postgres:
+            yield
+            return
+        self.cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+        yield
+        self.cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT")
 
     def _upsert(self, parameters, distinct):
         """Rows equal to the stored ones are left out before the upsert (so they are not even locked); the

@@ -5,7 +5,6 @@ Used by the API's bulk PUT; `ObservationRules` (what a row must hold) is shared 
 same transaction as the rows.
 """
 
-import contextlib
 import functools
 import re
 from dataclasses import asdict, dataclass
@@ -203,7 +202,7 @@ class ObservationRules:
 
     `check` takes the row's raw values and returns `(fields, None)` with fields = (Period, value as text,
     qualifier, source id or None, note), or `(None, {field: message})` listing every bad field. The common row
-    shape costs a few dictionary lookups: the periods of every frequency are parsed once, and a plain amount is
+    shape costs a few dictionary lookups: each period is parsed once per process, and a plain amount is
     recognised by a pattern; anything else goes through `parse_period` and `Decimal`, with the same outcome.
 
     `sources` maps source keys to ids (it must hold every key the rows may name). A note longer than
@@ -226,6 +225,9 @@ class ObservationRules:
                     known = parse_period(period, frequency)
                 except ValueError as error:
                     errors["period"] = str(error)
+                else:
+                    if period.__class__ is str:
+                        self.periods[frequency][period] = known
         if value.__class__ is not str or not _PLAIN_AMOUNT(value):
             value = amount(value)
             if value is None:
@@ -268,24 +270,11 @@ def amount(text):
     return str(value.quantize(_CENT))
 
 
-_CANDIDATE_YEARS = range(1800, 2400)  # a superset of the years periods accept: parse_period decides
-
-
 @functools.cache
 def _known_periods():
-    """{frequency: {text: Period}} of every period parse_period accepts, parsed once per process."""
-    forms = {
-        Frequency.YEAR: ("{year}",),
-        Frequency.QUARTER: tuple(f"{{year}}-Q{quarter}" for quarter in range(1, 5)),
-        Frequency.MONTH: tuple(f"{{year}}-{month:02d}" for month in range(1, 13)),
-    }
-    periods = {}
-    for frequency, patterns in forms.items():
-        table = periods[frequency.value] = {}
-        for text in (pattern.format(year=year) for year in _CANDIDATE_YEARS for pattern in patterns):
-            with contextlib.suppress(ValueError):
-                table[text] = parse_period(text, frequency)
-    return periods
+    """{frequency: {text: Period}} of the periods parse_period has accepted, filled as rows name them (a file names
+    a few hundred at most) and kept for the process."""
+    return {frequency.value: {} for frequency in Frequency}
 
 
 # --- one figure at a time (the admin's forms, the seeds) --------------------------------------------------------

@@ -95,7 +95,12 @@ class Observation(Tracked, Cited):
         ordering = ["indicator", "period_start"]
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
-        indexes = [models.Index(fields=["indicator", "period_start"], name="observation_series_order")]
+        indexes = [
+            models.Index(fields=["indicator", "period_start"], name="observation_series_order"),
+            # The few derived figures, found without reading the millions of others: every write of figures asks
+            # which derived ones depend on them (tracker.domain.derived).
+            models.Index(fields=["indicator"], condition=models.Q(is_derived=True), name="observation_derived"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period"],

@@ -6,6 +6,7 @@ The rules and the SQL are in `tracker.data.imports`; this shows progress and rep
 import sys
 from pathlib import Path
 
+from django.core import checks
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -15,6 +16,9 @@ SHOWN_ERRORS = 20
 
 
 class Command(BaseCommand):
+    # The checks of the models it writes; not those of the URLconf, the admin or the templates, which would load
+    # the whole web side first (most of a second of every run). `manage.py check` and a deployment run them all.
+    requires_system_checks = [checks.Tags.models]
     help = (
         "Import trade observations from a UTF-8 CSV file with the columns indicator, period, value and, optionally, "
         "qualifier (exact, approx, at_least, at_most; default exact), source (a source key) and note. Rows are "
