@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text and trigram search (tracker/domain/text_search.py)
     "simple_history",
@@ -93,6 +94,9 @@ PAGE_ONLY_MIDDLEWARE = {
 API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
 
 ROOT_URLCONF = "config.urls"
+# Forms render their widgets through TEMPLATES, so that templates/django/forms/widgets/ can write each option in
+# place instead of including a template for it (a filter form's 150 options: bench/RESULTS.md, "Gains").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
