@@ -122,7 +122,7 @@ def _respond(start_response, status, body, content_type="application/json"):
 
 
 # The trivial answer: built once, as a constant, so a request costs only the WSGI call and gunicorn's I/O.
-_TRIVIAL = orjson.dumps(
+TRIVIAL_BODY = orjson.dumps(
     {name: f"/api/v1/{name}/" for name in ("initiatives", "milestones", "meetings", "indicators", "changes")}
 )
 _INITIATIVES = "/api/v1/initiatives/"
@@ -139,8 +139,8 @@ def _trivial(environ, start_response):
     if detail and "HTTP_IF_NONE_MATCH" in environ:
         start_response("304 Not Modified", [("ETag", environ["HTTP_IF_NONE_MATCH"])])
         return []
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(_TRIVIAL)))])
-    return [] if method == "HEAD" else [_TRIVIAL]
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(TRIVIAL_BODY)))])
+    return [] if method == "HEAD" else [TRIVIAL_BODY]
 
 
 def app(environ, start_response):

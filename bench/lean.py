@@ -5,6 +5,9 @@ The issue names this shape for scale ("a lean Django view with values() + orjson
 Measured here in the same run, it shows what Django alone costs over the floor on this machine with these
 relations: no DRF, no API key, no rate limit, no django-filter, no cursor; the status filter and the visibility
 rule of an unrestricted key are written in. Served at /bench/lean/initiatives/ under bench.settings only.
+
+`trivial` is Django's own trivial answer, for the fixed cost: the floor's constant body (bench/floor.py) from a
+Django view behind the pages' middleware stack, with no key, rate check or DRF. Served at /bench/lean/trivial/.
 """
 
 import orjson
@@ -14,9 +17,15 @@ from tracker.api.fast import INITIATIVE_FIELDS, initiative_rows
 from tracker.domain.choices import Visibility
 from tracker.models import Initiative
 
-__all__ = ["initiatives"]
+__all__ = ["initiatives", "trivial"]
 
 _SHARED = [Visibility.SHARED, Visibility.PUBLIC]
+
+
+def trivial(request):
+    from bench.floor import TRIVIAL_BODY
+
+    return HttpResponse(TRIVIAL_BODY, content_type="application/json")
 
 
 def initiatives(request):

@@ -130,9 +130,11 @@ def _fixed_cost_targets(ctx, app, floor):
     if status != 200:
         raise RuntimeError(f"GET /api/v1/ with the key: expected 200 or 404, got {status}\n{body[:2000]!r}")
     expect_ok(f"{floor.url}/api/v1/", {}, "fixed cost (floor GET /api/v1/)")
+    expect_ok(f"{app.url}/bench/lean/trivial/", {}, "fixed cost (Django's trivial answer)")
     return {
         "root": Target(f"{app.url}/api/v1/", ctx.auth_headers),
         "root floor": Target(f"{floor.url}/api/v1/", {}),
+        "django": Target(f"{app.url}/bench/lean/trivial/", {}),
         **targets,
     }
 
@@ -182,6 +184,14 @@ def _fixed_cost_rows(ctx, results):
             f"{ratio:.2f}×",
             "≥ 0.5× floor",
             ratio >= 0.5,
+        ),
+        Row(
+            "For scale, fixed cost: Django's own trivial answer, `/bench/lean/trivial/` (bench/lean.py: the floor's "
+            "body from a Django view behind the pages' middleware; no key, rate check or DRF) vs the floor's",
+            summary(results["django"]),
+            summary(results["root floor"]),
+            f"{results['django'].rps / results['root floor'].rps:.2f}× (the API's root: "
+            f"{results['root'].rps / results['django'].rps:.2f}× Django's)",
         ),
         Row(
             f"For scale, fixed cost: {head}",

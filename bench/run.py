@@ -169,7 +169,8 @@ METHOD = [
     "HEAD carries the target) and `HEAD /api/v1/initiatives/<code>/` with the key and `If-None-Match` of its "
     "ETag (answered 304: wrk counts no answer to HEAD that has a Content-Length, wg/wrk#198), against the floor's "
     "same requests, answered without the database (a constant JSON body; a 304). Ratio = requests/s of the "
-    "project ÷ the floor's.",
+    "project ÷ the floor's. For scale, Django's own trivial answer (`/bench/lean/trivial/`: the floor's body from "
+    "a plain view behind the pages' middleware, no key, rate check or DRF) in the same rounds.",
     "- **Query counts:** in-process (Django test client under `bench.settings`, CaptureQueriesContext) after "
     "one warm request; the API list at `page_size=10` and `50` must cost the same number of queries. The pages "
     "are counted the same way, logged in as a superuser (`force_login`).",
