@@ -264,3 +264,21 @@ def test_observation_filters_ordering_cursor_and_refusals_still_apply(figures, m
     regional = key_client(make_key("lipetsk", region=indicator.partner)[1])
     assert regional.get(f"/api/v1/indicators/{elsewhere.code}/observations/").status_code == 404  # hidden: as absent
     assert regional.get(f"/api/v1/indicators/{indicator.code}/observations/").status_code == 200
+
+
+def test_the_detail_compiled_once_per_restriction_keeps_each_key_to_its_own(varied, make_key, other_region):
+    """The detail's SQL is compiled once per restriction (tracker.api.fast.CompiledOnce): keys of two regions and
+    an unrestricted one, taking turns, each see what they may, and a filter given to a detail still applies."""
+    elsewhere = factories.InitiativeFactory(code="elsewhere", partner_region=other_region, visibility=Visibility.SHARED)
+    lipetsk = key_client(make_key("lipetsk", region=varied[0].partner_region)[1])
+    other = key_client(make_key("other", region=other_region)[1])
+    everyone = key_client(make_key("everyone")[1])
+    for _ in range(2):
+        assert lipetsk.get("/api/v1/initiatives/full/").status_code == 200
+        assert lipetsk.get("/api/v1/initiatives/elsewhere/").status_code == 404
+        assert other.get("/api/v1/initiatives/full/").status_code == 404
+        assert other.get("/api/v1/initiatives/elsewhere/").json()["code"] == elsewhere.code
+        assert everyone.get("/api/v1/initiatives/elsewhere/").status_code == 200
+        assert everyone.get("/api/v1/initiatives/full/?lang=ru").json()["code"] == "full"
+    assert everyone.get(f"/api/v1/initiatives/full/?status={Status.PROPOSED}").status_code == 200
+    assert everyone.get(f"/api/v1/initiatives/full/?status={Status.COMPLETED}").status_code == 404
