@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tracker.domain import workflow
+from tracker.domain import events, workflow
 from tracker.domain.choices import Flow, Frequency, Qualifier, Status
-from tracker.models import Initiative, Milestone
+from tracker.models import Area, Initiative, Milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,9 @@ EXPECTED = {
     # 3 + the journal's newest event (the cache key), then on a miss: all counts (one statement), areas, busiest
     # region, yearly, quarterly, overdue, recent
     "dashboard": 11,
-    "list": 9,  # 3 + four filter choice lists (area, region, owner, organisation), count, page
+    # 3 + the journal's newest event (the cache key of the filters' choices), then on a miss the four choice lists
+    # (area, region, owner, organisation); count, page
+    "list": 10,
     "indicators": 6,  # 3 + count, the page's indicators, their figure counts
     "indicator": 5,  # 3 + indicator, observations
     "briefing": 10,  # 3 + region choices, the chosen region, yearly, quarterly, initiatives, changes, overdue
@@ -90,7 +92,7 @@ EXPECTED = {
 # + whether the user watches it.
 DETAIL = {"owner": 13, "admin": 11, "viewer": 12, "analyst": 12}
 # The list + the user's and group permissions (whether to offer the bulk change), not for a superuser.
-LIST = {"owner": 11, "admin": 9, "viewer": 11, "analyst": 11}
+LIST = {"owner": 12, "admin": 10, "viewer": 12, "analyst": 12}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -370,3 +372,17 @@ def test_the_dashboard_counts_once_and_shows_a_change_on_the_next_visit(client):
     assert "Trade with Lipetsk Oblast by year" in client.get(reverse("dashboard")).content.decode()
     russian = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Взаимная торговля по годам: Lipetsk Oblast" in russian
+
+
+def test_the_filters_choices_are_read_once_and_follow_the_journal(client):
+    """The list's filter choices are kept under the journal's newest event (tracker.web.forms): the next visit
+    does not read them again, and a change the journal records shows at once."""
+    users = make_world(2)
+    client.force_login(users["admin"])
+    url = reverse("initiative-list")
+    first = count_queries(client, url)
+    assert count_queries(client, url) == first - 4
+    (area,) = Area.objects.bulk_create([factories.AreaFactory.build(code="energy", name="Energy")])
+    assert "energy" not in client.get(url).content.decode()  # a row written past the journal (SQL): not yet
+    events.record(area, events.Action.CREATED)  # as every write through the app does
+    assert 'value="energy"' in client.get(url).content.decode()

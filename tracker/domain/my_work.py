@@ -10,7 +10,7 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquer
 from django.utils import timezone
 
 from tracker.domain.choices import Health, MilestoneState, Status
-from tracker.models import Initiative, Milestone, Notification, StatusUpdate
+from tracker.models import Initiative, Milestone, Notification, StatusUpdate, Watch
 
 __all__ = ["MyWork", "deadlines_of", "followed_by", "for_user", "has_work", "header_counts"]
 
@@ -34,8 +34,14 @@ class MyWork:
 
 
 def followed_by(user, prefix=""):
-    """The initiatives `user` owns or watches, as a filter on a model reaching them through `prefix`."""
-    return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}watches__user": user})
+    """The initiatives `user` owns or watches, as a filter on a model reaching them through `prefix`.
+
+    One list of ids (owned, then watched) rather than a join of the watches: with the join, PostgreSQL read every
+    initiative to count the header's overdue deadlines, on every page (3.7 ms at 10,000 initiatives, 0.14 ms now;
+    bench/RESULTS.md, "Gains")."""
+    owned = Initiative.objects.filter(owner=user).order_by().values("pk")
+    watched = Watch.objects.filter(user=user).order_by().values("initiative_id")
+    return Q(**{f"{prefix}pk__in": owned.union(watched)})
 
 
 def deadlines_of(user):

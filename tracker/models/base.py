@@ -1,7 +1,11 @@
 """Abstract bases shared by the domain models: timestamps and versions, citations, bilingual names."""
 
+import functools
+
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from tracker.domain import languages
@@ -21,7 +25,28 @@ def request_id_field():
     )
 
 
-class Tracked(models.Model):
+@functools.cache
+def _labels(field):
+    return dict(make_hashable(field.flatchoices))
+
+
+class ChoiceLabels(models.Model):
+    """`get_<field>_display()` as Django answers it, from a table of the field's labels made once per field.
+
+    Django makes that table anew on every call, hashing each lazy label: about 90 µs, twice for every row of the
+    initiatives page and of a journal (bench/RESULTS.md, "Gains"). The labels stay lazy, so each call still
+    reads them in the active language.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+class Tracked(ChoiceLabels):
     """Creation and update times plus a version number that every save increments.
 
     The version is what optimistic concurrency compares: an editor (admin form, API client, page) remembers

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.domain import notes
 from tracker.domain.choices import Health, Status
-from tracker.models.base import request_id_field
+from tracker.models.base import ChoiceLabels, request_id_field
 
 
 class AppendOnly(Exception):
@@ -21,7 +21,7 @@ class JournalQuerySet(models.QuerySet):
         raise AppendOnly("Journal entries cannot be deleted.")
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(ChoiceLabels):
     """Written only by `tracker.domain.workflow`, in the same transaction as the change it records."""
 
     initiative = models.ForeignKey(

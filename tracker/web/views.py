@@ -51,6 +51,7 @@ from tracker.web.forms import (
     MilestoneReasonForm,
     StatusUpdateForm,
     filters_for_people,
+    record_choices_from_cache,
 )
 
 PAGE_SIZE = 25
@@ -178,6 +179,7 @@ def initiative_list(request):
         except ExportTooLarge as error:
             messages.error(request, str(error))
             status = 413
+    record_choices_from_cache(filtered.form)  # only where the form is shown: an export does not read them
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
