@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.api import assert_problem, key_client
-from tracker.api import keyring
+from tracker.api import keyring, throttling
 from tracker.models import ApiKey
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: the tests empty it
@@ -128,3 +128,14 @@ def test_a_key_disabled_by_another_process_is_refused_at_its_next_request(redis_
     assert disabled.returncode == 0, disabled.stderr
     assert int(redis_versions.get(keyring.version_key(key.prefix))) == before + 1
     assert_problem(client.get("/api/v1/"), 401)
+
+
+@pytest.mark.django_db
+def test_after_redis_forgets_its_scripts_requests_are_still_counted(redis_versions, make_key, monkeypatch):
+    """The rate check runs the budget's script by its digest, in one round trip with the key's version; a Redis
+    restarted since has forgotten the script, and the check loads it again instead of failing."""
+    monkeypatch.setattr(throttling.PrincipalRateThrottle, "rate", "3/minute", raising=False)
+    client = key_client(make_key("partner")[1])
+    assert client.get("/api/v1/").status_code == 200
+    redis_versions.script_flush()
+    assert [client.get("/api/v1/").status_code for _ in range(3)] == [200, 200, 429]

@@ -16,7 +16,7 @@ import time
 from django.conf import settings
 from limits import RateLimitItemPerSecond, storage, strategies
 from limits.errors import StorageError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
 from tracker.api import keyring
@@ -80,14 +80,19 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         """The hit, as MovingWindowRateLimiter.hit counts it, and the key's version (tracker/api/keyring.py), in
         one round trip to Redis. A key changed since it was kept is marked for the view to authenticate again."""
         storage = self.limiter.storage
+        script = storage.lua_acquire_moving_window
+        keys = [storage.prefixed_key(self.limit.key_for(self.key))]
+        arguments = [time.time(), self.limit.amount, self.limit.get_expiry(), 1]
+        version_key = keyring.version_key(request.user.prefix)
+        # The script by its digest: run as a Script object, redis-py would first ask Redis whether the script is
+        # loaded, a round trip of its own on every request.
         pipeline = storage.get_connection().pipeline(transaction=False)
-        storage.lua_acquire_moving_window(
-            keys=[storage.prefixed_key(self.limit.key_for(self.key))],
-            args=[time.time(), self.limit.amount, self.limit.get_expiry(), 1],
-            client=pipeline,
-        )
-        pipeline.get(keyring.version_key(request.user.prefix))
-        acquired, version = pipeline.execute()
+        pipeline.evalsha(script.sha, len(keys), *keys, *arguments)
+        pipeline.get(version_key)
+        try:
+            acquired, version = pipeline.execute()
+        except NoScriptError:  # Redis restarted since: the script object loads it again
+            acquired, version = script(keys=keys, args=arguments), storage.get_connection().get(version_key)
         if not keyring.is_current(request.user, version):
             request.key_changed = True
         return bool(acquired)
