@@ -1,7 +1,10 @@
 """Tests of the HTTP API (/api/v1/). Small helpers shared by the test modules live here; fixtures in conftest."""
 
+import os
 import threading
 
+import pytest
+import redis
 from django.db import connection
 
 from tests.clients import ApiClient
@@ -59,3 +62,17 @@ def race(count, make_client, request):
     for thread in threads:
         thread.join()
     return responses
+
+
+def emptied_redis(url):
+    """A client of the Redis database at `url`, emptied; the test is skipped without Redis, except in CI, where it
+    must run."""
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {url}: .ci/run starts it")
+        pytest.skip(f"Redis is not running at {url}")
+    client.flushdb()
+    return client

@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from tests.api import assert_problem, key_client
+from tests.api import assert_problem, emptied_redis, key_client
 from tracker.api import keyring, throttling
 from tracker.models import ApiKey
 
@@ -22,15 +21,8 @@ REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: the tests empt
 
 @pytest.fixture
 def redis_versions(settings):
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}: .ci/run starts it")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    client = emptied_redis(REDIS_URL)
     settings.API_THROTTLE_STORAGE = REDIS_URL
-    client.flushdb()
     yield client
     client.flushdb()
     client.close()

@@ -3,15 +3,13 @@
 (tests/api/test_errors.py spends a budget kept in this process's memory, the default without Redis.)
 """
 
-import os
 import threading
 
 import pytest
-import redis
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from tests.api import assert_problem, key_client
+from tests.api import assert_problem, emptied_redis, key_client
 from tracker.api import throttling
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +20,9 @@ REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own: the tests empt
 @pytest.fixture
 def redis_budgets(settings, monkeypatch):
     """Budgets in Redis, five requests a minute; skipped without Redis unless in CI, where it must run."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}: .ci/run starts it")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    client = emptied_redis(REDIS_URL)
     settings.API_THROTTLE_STORAGE = REDIS_URL
     monkeypatch.setattr(throttling.PrincipalRateThrottle, "rate", "5/minute", raising=False)
-    client.flushdb()
     yield client
     client.flushdb()
     client.close()
