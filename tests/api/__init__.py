@@ -6,6 +6,7 @@ import threading
 import pytest
 import redis
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.clients import ApiClient
 
@@ -24,6 +25,19 @@ def user_client(user):
     client = ApiClient()
     client.force_authenticate(user)
     return client
+
+
+def walk(client, url):
+    """Every row of a list, following `next` links; and the number of queries each page took."""
+    rows, counts = [], []
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        counts.append(len(queries))
+        rows.extend(response.json()["results"])
+        url = response.json()["next"]
+    return rows, counts
 
 
 def if_match(version):

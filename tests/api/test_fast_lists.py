@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from tests import factories
-from tests.api import key_client
+from tests.api import key_client, walk
 from tracker.api.serializers import InitiativeSerializer, MilestoneSerializer, ObservationSerializer
 from tracker.domain.choices import Qualifier, Status, Visibility
 from tracker.models import Initiative, Milestone, Observation
@@ -119,11 +119,8 @@ def test_filters_ordering_and_cursor_still_apply(varied, make_key, owner):
     batch = factories.AreaFactory(code="batch")
     factories.InitiativeFactory.create_batch(5, owner=owner, visibility=Visibility.SHARED, area=batch)
     client = key_client(make_key("reader")[1])
-    seen, url = [], f"/api/v1/initiatives/?area=batch&status={Status.PROPOSED}&ordering=-code&page_size=2"
-    while url:
-        page = client.get(url).json()
-        seen += [row["code"] for row in page["results"]]
-        url = page["next"]
+    rows, _counts = walk(client, f"/api/v1/initiatives/?area=batch&status={Status.PROPOSED}&ordering=-code&page_size=2")
+    seen = [row["code"] for row in rows]
     assert len(seen) == 5 and seen == sorted(seen, reverse=True)
 
 
@@ -194,12 +191,8 @@ def test_every_milestone_row_equals_the_serializer(milestones, make_key, languag
 def test_milestone_filters_ordering_and_cursor_still_apply(milestones, make_key, internal_initiative):
     factories.MilestoneFactory(initiative=internal_initiative, title="Hidden")  # never shown to a partner's key
     client = key_client(make_key("reader")[1])
-    seen, url = [], "/api/v1/milestones/?ordering=-updated&page_size=1"
-    while url:
-        page = client.get(url).json()
-        seen += [row["id"] for row in page["results"]]
-        url = page["next"]
-    assert seen == [m.pk for m in reversed(milestones)]
+    rows, _counts = walk(client, "/api/v1/milestones/?ordering=-updated&page_size=1")
+    assert [row["id"] for row in rows] == [m.pk for m in reversed(milestones)]
     assert [row["id"] for row in client.get("/api/v1/milestones/?overdue=true").json()["results"]] == [milestones[0].pk]
     assert [row["id"] for row in client.get("/api/v1/milestones/?state=done").json()["results"]] == [milestones[2].pk]
 
@@ -247,12 +240,8 @@ def test_every_observation_row_equals_the_serializer(figures, make_key, zone):
 def test_observation_filters_ordering_cursor_and_refusals_still_apply(figures, make_key, other_region):
     indicator, made = figures
     client = key_client(make_key("reader")[1])
-    seen, url = [], f"/api/v1/indicators/{indicator.code}/observations/?ordering=-period&page_size=3"
-    while url:
-        page = client.get(url).json()
-        seen += [row["period"] for row in page["results"]]
-        url = page["next"]
-    assert seen == [observation.period for observation in reversed(made)]
+    rows, _counts = walk(client, f"/api/v1/indicators/{indicator.code}/observations/?ordering=-period&page_size=3")
+    assert [row["period"] for row in rows] == [observation.period for observation in reversed(made)]
     ranged = client.get(
         f"/api/v1/indicators/{indicator.code}/observations/?period_from=2017-01-01&period_to=2018-12-31"
     )

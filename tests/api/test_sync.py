@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import committed_data, factories
-from tests.api import key_client, user_client
+from tests.api import key_client, user_client, walk
 from tracker.domain import workflow
 from tracker.domain.choices import Visibility
 from tracker.models import Event, Initiative, Milestone
@@ -28,19 +28,6 @@ PARTNER_VISIBLE = (Visibility.SHARED, Visibility.PUBLIC)
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a writer in another thread needs a second connection to PostgreSQL"
 )
-
-
-def walk(client, url):
-    """Every row of a list, following `next` links; and the number of queries each page took."""
-    rows, counts = [], []
-    while url:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, response.content
-        counts.append(len(queries))
-        rows.extend(response.json()["results"])
-        url = response.json()["next"]
-    return rows, counts
 
 
 # --- cursor pages ---------------------------------------------------------------------------------------
