@@ -1,13 +1,12 @@
 """Forms of the coordinator pages. Choices come from the workflow; saving goes through the domain."""
 
 from django import forms
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tracker.domain import events, milestones, workflow
+from tracker.domain import milestones, workflow
 from tracker.domain.choices import Health, MilestoneKind, Status
 from tracker.models import Initiative, Meeting, Milestone, Organisation
+from tracker.web import journal_cache
 
 
 class StatusUpdateForm(forms.Form):
@@ -134,25 +133,21 @@ class AnyYesNo(forms.RadioSelect):
         return [""] if value in (None, "", "unknown") else [str(value).lower()]
 
 
-# The choices of the filters' lists of records (areas, regions, owners, organisations) are kept in the cache as
-# the dashboard's figures are: under the journal's newest event id and the language, for a minute at most. Reading
-# them and building a model instance and a name for each of some 150 options cost a quarter of the list page
-# (bench/RESULTS.md, "Gains"); a new record, or a renamed one, shows on the next visit.
-RECORD_CHOICES_SECONDS = 60
 _RECORD_FILTERS = ("area", "region", "owner", "organisation")
 
 
 def record_choices_from_cache(form):
-    """The initiative filter `form` shows its lists of records from the cache; a value sent is still checked by
-    its field, against the database."""
-    key = f"initiative-filter-choices:{get_language()}:{events.latest_event_id()}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = {
+    """The initiative filter `form` shows its lists of records (areas, regions, owners, organisations) from the
+    cache, kept until the data changes (tracker/web/journal_cache.py): reading them and building a model instance
+    and a name for each of some 150 options cost a quarter of the list page (bench/RESULTS.md, "Gains"). A value
+    sent is still checked by its field, against the database."""
+
+    def choices():
+        return {
             name: [(str(value), str(label)) for value, label in form.fields[name].choices] for name in _RECORD_FILTERS
         }
-        cache.set(key, choices, RECORD_CHOICES_SECONDS)
-    for name, shown in choices.items():
+
+    for name, shown in journal_cache.kept("initiative-filter-choices", choices).items():
         form.fields[name].widget.choices = shown
     return form
 

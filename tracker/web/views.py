@@ -9,21 +9,19 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.data import exports
 from tracker.delivery import notifications
 from tracker.documents import formats
-from tracker.domain import events, formulas, meeting_file, milestones, permissions, text_search, trade, workflow
+from tracker.domain import formulas, meeting_file, milestones, permissions, text_search, trade, workflow
 from tracker.domain.actors import name_of
 from tracker.domain.choices import Flow, Health, Status
 from tracker.domain.errors import ExportTooLarge, StaleVersion, TransitionNotAllowed, UnfinishedWork
@@ -40,7 +38,7 @@ from tracker.models import (
     TradeIndicator,
 )
 from tracker.models.initiatives import has_overdue_milestone
-from tracker.web import charts, downloads
+from tracker.web import charts, downloads, journal_cache
 from tracker.web.formatting import format_period
 from tracker.web.forms import (
     BriefingForm,
@@ -120,23 +118,12 @@ def _trade_panel(partner):
     }
 
 
-# The dashboard's figures are the same for every coordinator and change only when the data does: they are kept
-# in the cache under the id of the journal's newest event (every write through the app records one), the
-# language and the date, so a change shows on the next visit and the figures are not counted again for every
-# visit in between (bench/RESULTS.md). The timeout bounds what the journal does not see: a user's new name, rows
-# loaded by SQL.
-DASHBOARD_CACHE_SECONDS = 60
-
-
 @login_required
 def dashboard(request):
+    # The same figures for every coordinator, kept until the data changes (tracker/web/journal_cache.py).
     today = timezone.localdate()
     region = hashlib.sha256(request.GET.get("region", "").encode()).hexdigest()[:16]
-    key = f"dashboard:{get_language()}:{today.isoformat()}:{region}:{events.latest_event_id()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _dashboard_figures(request)
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    figures = journal_cache.kept("dashboard", lambda: _dashboard_figures(request), today.isoformat(), region)
     return render(request, "tracker/dashboard.html", {**figures, "today": today})
 
 
